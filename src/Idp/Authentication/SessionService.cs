@@ -1,0 +1,171 @@
+using System.Security.Claims;
+using Idp.Configuration;
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Idp.Authentication;
+
+/// <summary>
+/// The single sign-on session. The cookie carries the session id and subject; the <see cref="UserSession"/>
+/// row is the truth (factors, level, <c>auth_time</c>), so revoking it ends the session on every node.
+/// </summary>
+public sealed class SessionService(
+    IdpDbContext db,
+    TimeProvider clock,
+    IOptions<IdpOptions> options,
+    ILogger<SessionService> logger)
+{
+    public const string Scheme = "Idp.Session";
+    public const string CookieName = "idp.session";
+    private const string ItemKey = "Idp.Session.Current";
+
+    /// <summary>
+    /// Starts a new session after an interactive sign-in; any session the browser had is ended, so the
+    /// session id is always renewed at sign-in.
+    /// </summary>
+    public async Task<UserSession> SignInAsync(HttpContext http, IdpUser user, IReadOnlyCollection<string> amr, AuthenticationLevel level, bool persistent)
+    {
+        var now = clock.GetUtcNow();
+        var previous = await GetCurrentAsync(http);
+        if (previous is not null)
+            previous.EndedAt = now;
+
+        var lifetime = persistent ? options.Value.Session.PersistentLifetime : options.Value.Session.Lifetime;
+        var session = new UserSession
+        {
+            Id = Hashing.RandomToken(24),
+            SubjectId = user.Id,
+            CreatedAt = now,
+            AuthTime = now,
+            Amr = string.Join(' ', amr.Distinct()),
+            Acr = level.ToAcr(),
+            Persistent = persistent,
+            ExpiresAt = now + lifetime,
+            IpAddress = http.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+        };
+        db.UserSessions.Add(session);
+        user.SignInCount++;
+        user.LastSignInAt = now;
+        await db.SaveChangesAsync();
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(IdpClaimTypes.Subject, user.Id), new Claim(IdpClaimTypes.SessionId, session.Id)],
+            Scheme, IdpClaimTypes.Subject, null));
+        await http.SignInAsync(Scheme, principal, new AuthenticationProperties
+        {
+            IsPersistent = persistent,
+            ExpiresUtc = session.ExpiresAt,
+            AllowRefresh = false,
+        });
+        http.Items[ItemKey] = session;
+        Log.SessionStarted(logger, user.Id, session.Amr);
+        return session;
+    }
+
+    /// <summary>
+    /// Records a further factor in the current session (step-up): the level can only rise, and
+    /// <c>auth_time</c> moves to now because the user authenticated interactively.
+    /// </summary>
+    public async Task StepUpAsync(UserSession session, IReadOnlyCollection<string> amr, AuthenticationLevel level)
+    {
+        var current = AuthenticationLevels.FromAcr(session.Acr) ?? AuthenticationLevel.Password;
+        session.Amr = string.Join(' ', session.Amr.Split(' ', StringSplitOptions.RemoveEmptyEntries).Concat(amr).Distinct());
+        session.Acr = (level > current ? level : current).ToAcr();
+        session.AuthTime = clock.GetUtcNow();
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The browser's active session, or null. Loaded once per request.</summary>
+    public async Task<UserSession?> GetCurrentAsync(HttpContext http)
+    {
+        if (http.Items.TryGetValue(ItemKey, out var cached))
+            return cached as UserSession;
+
+        var result = await http.AuthenticateAsync(Scheme);
+        var sessionId = result.Principal?.FindFirst(IdpClaimTypes.SessionId)?.Value;
+        var subject = result.Principal?.FindFirst(IdpClaimTypes.Subject)?.Value;
+        UserSession? session = null;
+        if (sessionId is not null)
+        {
+            var now = clock.GetUtcNow();
+            session = await db.UserSessions.FirstOrDefaultAsync(s => s.Id == sessionId);
+            if (session is null || session.SubjectId != subject || session.EndedAt is not null || session.ExpiresAt <= now)
+                session = null;
+        }
+        http.Items[ItemKey] = session;
+        return session;
+    }
+
+    /// <summary>Ends the browser's session; returns it (with its clients, for back-channel logout) or null.</summary>
+    public async Task<UserSession?> SignOutAsync(HttpContext http)
+    {
+        var session = await GetCurrentAsync(http);
+        if (session is not null)
+        {
+            session.EndedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync();
+            await db.Entry(session).Collection(s => s.Clients).LoadAsync();
+            Log.SessionEnded(logger, session.SubjectId);
+        }
+        await http.SignOutAsync(Scheme);
+        http.Items[ItemKey] = null;
+        return session;
+    }
+
+    /// <summary>Notes that a client received tokens in this session (for back-channel logout).</summary>
+    public async Task AddClientAsync(UserSession session, string clientId)
+    {
+        var known = await db.UserSessionClients.AnyAsync(c => c.SessionId == session.Id && c.ClientId == clientId);
+        if (!known)
+        {
+            db.UserSessionClients.Add(new UserSessionClient { SessionId = session.Id, ClientId = clientId });
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException)
+            {
+                // Two concurrent requests of the same client in one session: the row is there either way.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>Ends every session of a user (password change, helpdesk reset, "sign out everywhere").</summary>
+    public Task<int> EndAllSessionsAsync(string subjectId)
+    {
+        var now = clock.GetUtcNow();
+        return db.UserSessions.Where(s => s.SubjectId == subjectId && s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now));
+    }
+
+    public static void ConfigureCookie(CookieAuthenticationOptions cookie, IHostEnvironment environment)
+    {
+        cookie.Cookie.Name = CookieName;
+        cookie.Cookie.HttpOnly = true;
+        cookie.Cookie.SameSite = SameSiteMode.Lax;
+        cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        cookie.SlidingExpiration = false;
+        cookie.LoginPath = "/signin";
+        cookie.LogoutPath = "/signout";
+        cookie.AccessDeniedPath = "/signin";
+    }
+
+    private static string? Truncate(string? value, int length) =>
+        string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Session started for {SubjectId} with {Amr}")]
+    public static partial void SessionStarted(ILogger logger, string subjectId, string amr);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Session ended for {SubjectId}")]
+    public static partial void SessionEnded(ILogger logger, string subjectId);
+}

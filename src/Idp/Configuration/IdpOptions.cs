@@ -1,0 +1,117 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Idp.Configuration;
+
+/// <summary>The <c>Idp</c> configuration section.</summary>
+public sealed class IdpOptions
+{
+    public const string Section = "Idp";
+
+    /// <summary>The issuer identifier: an https URL (http only on loopback), no query or fragment.</summary>
+    [Required]
+    public string Issuer { get; set; } = "";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>
+    /// Base64 of 32 random bytes that encrypt secrets at rest (signing keys, TOTP secrets). Every node needs
+    /// the same value. Several may be given, newest first, separated by commas: older ones only decrypt.
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    public TokenOptions Tokens { get; set; } = new();
+    public SigningKeyOptions SigningKeys { get; set; } = new();
+    public SessionOptions Session { get; set; } = new();
+    public AccountOptions Accounts { get; set; } = new();
+    public List<ClientOptions> Clients { get; set; } = [];
+
+    /// <summary>Seed a demo user and demo portal client (Development only).</summary>
+    public bool SeedDemoData { get; set; }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>For SQLite a <c>Data Source=</c> string; for PostgreSQL an Npgsql connection string.</summary>
+    public string ConnectionString { get; set; } = "Data Source=App_Data/idp.db";
+
+    /// <summary>Apply pending migrations at start-up (otherwise run <c>Idp migrate</c>).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+public sealed class TokenOptions
+{
+    [Range(typeof(TimeSpan), "00:00:05", "00:01:00")]
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    [Range(typeof(TimeSpan), "00:00:10", "00:10:00")]
+    public TimeSpan PushedRequestLifetime { get; set; } = TimeSpan.FromSeconds(90);
+
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan InteractionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Tolerated clock difference when checking token times.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public sealed class SigningKeyOptions
+{
+    /// <summary>How long a key signs before the next one takes over.</summary>
+    public TimeSpan RotationInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a new key is published in JWKS before it signs, so relying parties have it.</summary>
+    public TimeSpan PropagationTime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the rotation job looks at the keys.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+public sealed class SessionOptions
+{
+    /// <summary>Lifetime of a browser session without "remember me".</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(10);
+
+    /// <summary>Lifetime of a persistent session ("remember me on this computer").</summary>
+    public TimeSpan PersistentLifetime { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class AccountOptions
+{
+    public bool SelfRegistration { get; set; } = true;
+    public bool RequireConfirmedEmail { get; set; } = true;
+
+    /// <summary>Failed passwords before the first lockout; each further lockout lasts twice as long.</summary>
+    [Range(1, 100)]
+    public int MaxFailedAccessAttempts { get; set; } = 5;
+    public TimeSpan LockoutBase { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>A client declared in configuration; upserted into the database at start-up.</summary>
+public sealed class ClientOptions
+{
+    [Required]
+    public string ClientId { get; set; } = "";
+    public string? DisplayName { get; set; }
+    /// <summary>The client secret in clear (hashed before it is stored); none for a public client.</summary>
+    public string? Secret { get; set; }
+    /// <summary>Or the secret's SHA-256 (base64url), so the clear secret needs not be in configuration.</summary>
+    public string? SecretHash { get; set; }
+    public List<string> RedirectUris { get; set; } = [];
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+    public List<string> AllowedGrantTypes { get; set; } = ["authorization_code", "refresh_token"];
+    public List<string> AllowedScopes { get; set; } = ["openid", "profile", "email", "offline_access"];
+    public bool ThirdParty { get; set; }
+    public bool RequirePkce { get; set; } = true;
+    public string SigningAlgorithm { get; set; } = "RS256";
+    public int? AccessTokenLifetimeSeconds { get; set; }
+    public int? IdTokenLifetimeSeconds { get; set; }
+    public int? RefreshTokenLifetimeSeconds { get; set; }
+    public string? BackChannelLogoutUri { get; set; }
+}

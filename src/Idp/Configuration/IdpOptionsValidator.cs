@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Options;
+
+namespace Idp.Configuration;
+
+/// <summary>Checks the configuration at start-up; every message names the setting.</summary>
+public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidateOptions<IdpOptions>
+{
+    private static readonly HashSet<string> KnownGrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
+    private static readonly HashSet<string> KnownAlgorithms = ["RS256", "ES256"];
+
+    public ValidateOptionsResult Validate(string? name, IdpOptions options)
+    {
+        var failures = new List<string>();
+
+        if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var issuer)
+            || !string.IsNullOrEmpty(issuer.Query) || !string.IsNullOrEmpty(issuer.Fragment)
+            || !(issuer.Scheme == Uri.UriSchemeHttps || (issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback)))
+        {
+            failures.Add("Idp:Issuer must be an absolute https URL without query or fragment (http is allowed only on loopback).");
+        }
+        else if (options.Issuer.EndsWith('/'))
+        {
+            failures.Add("Idp:Issuer must not end with '/'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            failures.Add("Idp:Database:ConnectionString is required.");
+
+        if (string.IsNullOrWhiteSpace(options.KeyEncryptionKey) && !environment.IsDevelopment())
+            failures.Add("Idp:KeyEncryptionKey is required outside Development (base64 of 32 random bytes, the same on every node).");
+        foreach (var key in (options.KeyEncryptionKey ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IsBase64Of32Bytes(key))
+                failures.Add("Idp:KeyEncryptionKey must be base64 of exactly 32 bytes (several separated by commas).");
+        }
+
+        if (options.SigningKeys.PropagationTime >= options.SigningKeys.RotationInterval)
+            failures.Add("Idp:SigningKeys:PropagationTime must be shorter than Idp:SigningKeys:RotationInterval.");
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Clients.Count; i++)
+        {
+            var client = options.Clients[i];
+            var at = $"Idp:Clients:{i}";
+            if (string.IsNullOrWhiteSpace(client.ClientId))
+                failures.Add($"{at}:ClientId is required.");
+            else if (!seen.Add(client.ClientId))
+                failures.Add($"{at}:ClientId '{client.ClientId}' is declared twice.");
+            if (client.Secret is not null && client.SecretHash is not null)
+                failures.Add($"{at}: give Secret or SecretHash, not both.");
+            if (client.Secret is { Length: < 8 })
+                failures.Add($"{at}:Secret is too short (at least 8 characters; generate 32 random bytes).");
+            foreach (var grant in client.AllowedGrantTypes.Where(g => !KnownGrantTypes.Contains(g)))
+                failures.Add($"{at}:AllowedGrantTypes has unknown grant '{grant}'.");
+            if (!KnownAlgorithms.Contains(client.SigningAlgorithm))
+                failures.Add($"{at}:SigningAlgorithm must be RS256 or ES256.");
+            var isPublic = client.Secret is null && client.SecretHash is null;
+            if (isPublic && client.AllowedGrantTypes.Contains("client_credentials"))
+                failures.Add($"{at}: a public client (no secret) cannot use client_credentials.");
+            if (isPublic && !client.RequirePkce)
+                failures.Add($"{at}: a public client (no secret) must require PKCE.");
+            foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
+            {
+                if (!IsValidRedirectUri(uri))
+                    failures.Add($"{at}: '{uri}' is not a valid redirect URI (absolute, no fragment, https or http on loopback, or a private-use scheme).");
+            }
+            if (client.BackChannelLogoutUri is not null && !IsValidRedirectUri(client.BackChannelLogoutUri))
+                failures.Add($"{at}:BackChannelLogoutUri is not a valid absolute URI.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>RFC 9700 §2.1 and RFC 8252: exact absolute URIs, no fragment; plain http only on loopback.</summary>
+    public static bool IsValidRedirectUri(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment) || value.Contains('#'))
+            return false;
+        if (value.Contains(' '))
+            return false;
+        return uri.Scheme switch
+        {
+            "https" => true,
+            "http" => uri.IsLoopback,
+            "javascript" or "data" or "file" or "vbscript" => false,
+            _ => uri.Scheme.Contains('.'), // private-use schemes of native apps are reverse domain names
+        };
+    }
+
+    private static bool IsBase64Of32Bytes(string value)
+    {
+        Span<byte> buffer = stackalloc byte[48];
+        return Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
+    }
+}

@@ -1,0 +1,24 @@
+using Idp.Configuration;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="IdpDbContext"/> on the configured provider.</summary>
+    public static IServiceCollection AddIdpData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var database = configuration.GetSection($"{IdpOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        switch (database.Provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>(options => options.UseNpgsql(database.ConnectionString));
+                break;
+            default:
+                services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options.UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString)));
+                break;
+        }
+        services.AddScoped<DatabaseMigrator>();
+        return services;
+    }
+}

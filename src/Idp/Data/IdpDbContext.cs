@@ -1,0 +1,173 @@
+using Idp.Data.Entities;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Idp.Data;
+
+/// <summary>
+/// The one database of Idp. The model is provider-neutral; <see cref="SqliteIdpDbContext"/> and
+/// <see cref="PostgresIdpDbContext"/> exist only so each provider has its own migrations.
+/// </summary>
+public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext<IdpUser>(options)
+{
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
+    public DbSet<AuthorizationRequestRecord> AuthorizationRequests => Set<AuthorizationRequestRecord>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<UserSessionClient> UserSessionClients => Set<UserSessionClient>();
+    public DbSet<Consent> Consents => Set<Consent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<IdpUser>(user =>
+        {
+            user.Property(u => u.AccountNumber).HasMaxLength(32);
+            user.HasIndex(u => u.AccountNumber).IsUnique();
+            user.HasIndex(u => u.NormalizedEmail);
+            user.Property(u => u.GivenName).HasMaxLength(100);
+            user.Property(u => u.FamilyName).HasMaxLength(100);
+            user.Property(u => u.PreferredLocale).HasMaxLength(16);
+            user.Ignore(u => u.FullName);
+        });
+
+        builder.Entity<Client>(client =>
+        {
+            client.HasKey(c => c.ClientId);
+            client.Property(c => c.ClientId).HasMaxLength(100);
+            client.Property(c => c.DisplayName).HasMaxLength(200);
+            client.Property(c => c.SecretHash).HasMaxLength(100);
+            client.Property(c => c.SigningAlgorithm).HasMaxLength(10);
+            client.Property(c => c.BackChannelLogoutUri).HasMaxLength(2000);
+            client.Ignore(c => c.IsPublic);
+            SpaceSeparated(client.Property(c => c.RedirectUris));
+            SpaceSeparated(client.Property(c => c.PostLogoutRedirectUris));
+            SpaceSeparated(client.Property(c => c.AllowedGrantTypes));
+            SpaceSeparated(client.Property(c => c.AllowedScopes));
+        });
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(10);
+        });
+
+        builder.Entity<AuthorizationCode>(code =>
+        {
+            code.Property(c => c.Id).HasMaxLength(64);
+            code.Property(c => c.ClientId).HasMaxLength(100);
+            code.Property(c => c.SubjectId).HasMaxLength(64);
+            code.Property(c => c.SessionId).HasMaxLength(64);
+            code.HasIndex(c => c.ExpiresAt);
+        });
+
+        builder.Entity<RefreshToken>(token =>
+        {
+            token.Property(t => t.Id).HasMaxLength(64);
+            token.Property(t => t.FamilyId).HasMaxLength(64);
+            token.Property(t => t.ClientId).HasMaxLength(100);
+            token.Property(t => t.SubjectId).HasMaxLength(64);
+            token.Property(t => t.SessionId).HasMaxLength(64);
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => t.SubjectId);
+            token.HasIndex(t => t.SessionId);
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        builder.Entity<RevokedAccessToken>(token =>
+        {
+            token.HasKey(t => t.TokenId);
+            token.Property(t => t.TokenId).HasMaxLength(64);
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        builder.Entity<AuthorizationRequestRecord>(request =>
+        {
+            request.Property(r => r.Id).HasMaxLength(64);
+            request.Property(r => r.ClientId).HasMaxLength(100);
+            request.HasIndex(r => r.ExpiresAt);
+        });
+
+        builder.Entity<UserSession>(session =>
+        {
+            session.Property(s => s.Id).HasMaxLength(64);
+            session.Property(s => s.SubjectId).HasMaxLength(64);
+            session.Property(s => s.Amr).HasMaxLength(200);
+            session.Property(s => s.Acr).HasMaxLength(100);
+            session.Property(s => s.IpAddress).HasMaxLength(64);
+            session.Property(s => s.UserAgent).HasMaxLength(512);
+            session.HasIndex(s => s.SubjectId);
+            session.HasIndex(s => s.ExpiresAt);
+            session.HasMany(s => s.Clients).WithOne().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<UserSessionClient>(client =>
+        {
+            client.HasKey(c => new { c.SessionId, c.ClientId });
+            client.Property(c => c.ClientId).HasMaxLength(100);
+        });
+
+        builder.Entity<Consent>(consent =>
+        {
+            consent.HasKey(c => new { c.SubjectId, c.ClientId });
+            consent.Property(c => c.SubjectId).HasMaxLength(64);
+            consent.Property(c => c.ClientId).HasMaxLength(100);
+            SpaceSeparated(consent.Property(c => c.Scopes));
+        });
+
+        builder.Entity<OutboxMessage>(message =>
+        {
+            message.Property(m => m.Recipient).HasMaxLength(256);
+            message.Property(m => m.Subject).HasMaxLength(256);
+            message.HasIndex(m => m.CreatedAt);
+        });
+
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.Property(a => a.Type).HasMaxLength(64);
+            audit.Property(a => a.SubjectId).HasMaxLength(64);
+            audit.Property(a => a.ActorId).HasMaxLength(64);
+            audit.Property(a => a.ClientId).HasMaxLength(100);
+            audit.Property(a => a.IpAddress).HasMaxLength(64);
+            audit.HasIndex(a => a.OccurredAt);
+            audit.HasIndex(a => a.SubjectId);
+        });
+
+        builder.Entity<DataProtectionKey>(key => key.Property(k => k.FriendlyName).HasMaxLength(100));
+    }
+
+    /// <summary>Lists of URIs, scopes and grant types as one space-separated column, the same on every provider.</summary>
+    private static void SpaceSeparated(Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<List<string>> property) =>
+        property.HasConversion(
+                list => string.Join(' ', list),
+                text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList(),
+                new ValueComparer<List<string>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
+                    list => list.ToList()))
+            .HasMaxLength(8000);
+}
+
+/// <summary>SQLite cannot order or compare <see cref="DateTimeOffset"/>; store them as sortable integers.</summary>
+public sealed class SqliteIdpDbContext(DbContextOptions<SqliteIdpDbContext> options) : IdpDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    private sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+}
+
+public sealed class PostgresIdpDbContext(DbContextOptions<PostgresIdpDbContext> options) : IdpDbContext(options);

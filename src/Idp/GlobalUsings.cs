@@ -1,0 +1,5 @@
+global using Idp.Jobs;
+global using Idp.Messaging;
+global using Idp.Pages;
+global using Idp.Protocol;
+global using Idp.Security;

@@ -1,0 +1,90 @@
+using Idp.Authentication;
+using Idp.Configuration;
+using Idp.Data;
+using Idp.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Idp;
+
+/// <summary>How the application is put together; each feature registers itself.</summary>
+public static class IdpApplication
+{
+    public static WebApplicationBuilder AddIdp(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IdpOptions>()
+            .Bind(builder.Configuration.GetSection(IdpOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdpOptions>, IdpOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        services.AddIdpData(builder.Configuration);
+        services.AddIdpSecurity();
+        services.AddIdpAccounts(builder.Environment);
+        services.AddIdpProtocol();
+        services.AddIdpUserInterface();
+        services.AddIdpMessaging();
+        services.AddIdpJobs();
+        return builder;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    }
+
+    /// <summary>Migrates (unless switched off), upserts configured clients, makes sure signing keys exist, seeds demo data.</summary>
+    public static async Task InitializeIdpAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<IdpOptions>>().Value;
+        if (options.Database.MigrateOnStartup)
+            await app.MigrateDatabaseAsync();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        foreach (var initializer in scope.ServiceProvider.GetServices<IStartupInitializer>().OrderBy(i => i.Order))
+            await initializer.InitializeAsync(app.Lifetime.ApplicationStopping);
+    }
+
+    public static WebApplication UseIdp(this WebApplication app)
+    {
+        app.UseIdpUserInterface();
+        app.MapIdpProtocol();
+        app.MapIdpUserInterface();
+        return app;
+    }
+
+    private static IServiceCollection AddIdpAccounts(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddAuthentication(SessionService.Scheme)
+            .AddCookie(SessionService.Scheme, cookie => SessionService.ConfigureCookie(cookie, environment));
+        services.AddIdentityCore<IdpUser>(identity =>
+            {
+                identity.User.RequireUniqueEmail = false;
+                identity.User.AllowedUserNameCharacters = "0123456789";
+                identity.Password.RequiredLength = 10;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireDigit = false;
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.SignIn.RequireConfirmedEmail = false;
+                identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            })
+            .AddEntityFrameworkStores<IdpDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddScoped<SessionService>();
+        return services;
+    }
+}
+
+/// <summary>Work done once at start-up, after migrations, in <see cref="Order"/>.</summary>
+public interface IStartupInitializer
+{
+    int Order { get; }
+    Task InitializeAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,58 @@
+// Usage: dotnet run --project tools/Idp.MigrationScaffolder -- <MigrationName>
+// Adds the migration for SQLite and for PostgreSQL, built from the same model the server uses.
+using Idp;
+using Idp.Data;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations.Design;
+
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: Idp.MigrationScaffolder <MigrationName>");
+    return 2;
+}
+
+var root = FindRepositoryRoot();
+foreach (var (provider, folder, connection) in new[]
+{
+    ("Sqlite", "Sqlite", "Data Source=:memory:"),
+    ("PostgreSql", "Postgres", "Host=127.0.0.1;Database=scaffold"),
+})
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = Path.GetTempPath() });
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Idp:Issuer"] = "http://localhost:5000",
+        ["Idp:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
+        ["Idp:Database:Provider"] = provider,
+        ["Idp:Database:ConnectionString"] = connection,
+    });
+    builder.AddIdp();
+    await using var app = builder.Build();
+    await using var scope = app.Services.CreateAsyncScope();
+    var context = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+
+    var design = new ServiceCollection();
+    design.AddEntityFrameworkDesignTimeServices();
+    design.AddDbContextDesignTimeServices(context);
+    var providerServices = context.Database.ProviderName switch
+    {
+        "Microsoft.EntityFrameworkCore.Sqlite" => (IDesignTimeServices)new Microsoft.EntityFrameworkCore.Sqlite.Design.Internal.SqliteDesignTimeServices(),
+        _ => new Npgsql.EntityFrameworkCore.PostgreSQL.Design.Internal.NpgsqlDesignTimeServices(),
+    };
+    providerServices.ConfigureDesignTimeServices(design);
+    var scaffolder = design.BuildServiceProvider().GetRequiredService<IMigrationsScaffolder>();
+    var migration = scaffolder.ScaffoldMigration(args[0], "Idp", $"Data.Migrations.{folder}", "C#");
+    var files = scaffolder.Save(Path.Combine(root, "src", "Idp"), migration, Path.Combine(root, "src", "Idp", "Data", "Migrations", folder));
+    Console.WriteLine($"{provider}: {files.MigrationFile}");
+}
+return 0;
+
+static string FindRepositoryRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Idp.sln")))
+        directory = directory.Parent;
+    return directory?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+}
