@@ -22,4 +22,10 @@ public sealed class AuthorizationRequestRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ConsumedAt { get; set; }
+
+    /// <summary>Set when the user declined (consent denied, sign-in cancelled): the client gets this error.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Scopes the user consented to for this request only (when not remembered).</summary>
+    public string? ConsentedScopes { get; set; }
 }

@@ -18,5 +18,8 @@ public sealed class IdpUser : IdentityUser
     public int SignInCount { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
 
+    /// <summary>Lockouts since the last successful sign-in; each lockout lasts twice as long as the one before.</summary>
+    public int LockoutCount { get; set; }
+
     public string FullName => $"{GivenName} {FamilyName}".Trim();
 }

@@ -140,11 +140,17 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConsentedScopes")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ConsumedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
@@ -317,6 +323,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastSignInAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LockoutCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")

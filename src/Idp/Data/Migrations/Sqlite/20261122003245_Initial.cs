@@ -36,6 +36,7 @@ namespace Idp.Data.Migrations.Sqlite
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SignInCount = table.Column<int>(type: "INTEGER", nullable: false),
                     LastSignInAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockoutCount = table.Column<int>(type: "INTEGER", nullable: false),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -112,7 +113,9 @@ namespace Idp.Data.Migrations.Sqlite
                     Parameters = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    ConsentedScopes = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
