@@ -18,7 +18,7 @@ public sealed class RegisterDoneModel(IOptions<IdpOptions> options) : PageModel
     {
         if (!options.Value.Accounts.SelfRegistration)
             return NotFound();
-        AccountNumber = TempData[RegisterModel.AccountNumberKey] as string;
+        AccountNumber = TempData[RegisterModel.AccountNumberKey]?.ToString();
         return Page();
     }
 }

@@ -104,7 +104,8 @@ public sealed class SignInModel(
     {
         await LoadPortalAsync(cancellationToken);
         ModelState.Clear();
-        if (TempData[ResendKey] is string userId && await users.FindByIdAsync(userId) is { EmailConfirmed: false } user)
+        // TempData turns GUID-like strings into Guid on the way back, hence ToString.
+        if (TempData[ResendKey]?.ToString() is { Length: > 0 } userId && await users.FindByIdAsync(userId) is { EmailConfirmed: false } user)
         {
             await emails.SendConfirmationAsync(user, Portal?.RequestId, cancellationToken);
             UiLog.ConfirmationResent(logger, user.Id);
