@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Idp.Accounts;
 using Idp.Authentication;
 using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
 
 namespace Idp.Pages;
 
@@ -13,6 +16,8 @@ public static class UserInterfaceServiceCollectionExtensions
     public static IServiceCollection AddIdpUserInterface(this IServiceCollection services)
     {
         services.AddLocalization();
+        // German text stays readable in the HTML (ä, not &#xE4;); markup characters are still encoded.
+        services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(UiCultures.Configure);
         services.Configure<AntiforgeryOptions>(antiforgery =>
         {
