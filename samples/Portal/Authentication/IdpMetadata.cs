@@ -31,7 +31,7 @@ public sealed class IdpMetadata(
         }
         catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or IOException)
         {
-            Log.MetadataUnavailable(logger, exception, options.Value.MetadataAddress);
+            Log.MetadataUnavailable(logger, options.Value.MetadataAddress, exception.Message);
             return null;
         }
     }

@@ -3,8 +3,8 @@ namespace Portal.Authentication;
 /// <summary>Log messages of the sign-in and sign-out (event ids 1000–1099). Never a token, code or secret.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Error, "Idp's discovery document at {MetadataAddress} could not be read.")]
-    public static partial void MetadataUnavailable(ILogger logger, Exception exception, string metadataAddress);
+    [LoggerMessage(1000, LogLevel.Error, "Idp's discovery document at {MetadataAddress} could not be read: {Error}")]
+    public static partial void MetadataUnavailable(ILogger logger, string metadataAddress, string error);
 
     [LoggerMessage(1001, LogLevel.Warning, "Authorization response rejected: {Reason}")]
     public static partial void AuthorizationResponseRejected(ILogger logger, string reason);
