@@ -50,6 +50,8 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         _settings["Idp:Database:Provider"] = database.Provider.ToString();
         _settings["Idp:Database:ConnectionString"] = database.ConnectionString;
         _settings["Idp:SeedDemoData"] = "false";
+        // Scheduled jobs would run on the fake clock at random moments; tests that need them run them directly.
+        _settings["Idp:Jobs:Enabled"] = "false";
         ClientOptions.BaseAddress = new Uri(Issuer);
         ClientOptions.AllowAutoRedirect = false;
     }
