@@ -11,7 +11,20 @@ public sealed class PreferencesModel : PageModel
 {
     public bool ScreenReader { get; private set; }
 
-    public void OnGet() => ScreenReader = HttpContext.ScreenReaderMode();
+    /// <summary>Where the settings were opened from, to go back to.</summary>
+    public string ReturnUrl { get; private set; } = "/";
+
+    public void OnGet(string? returnUrl)
+    {
+        ScreenReader = HttpContext.ScreenReaderMode();
+        ReturnUrl = SafeReturnUrl(returnUrl, dropUiLocales: false);
+    }
+
+    /// <summary>
+    /// The header's language link. Choosing a language by GET is harmless (a cookie that changes only how pages
+    /// read) and keeps forms out of the header, so the first form of a page is the page's own.
+    /// </summary>
+    public IActionResult OnGetLanguage(string? culture, string? returnUrl) => OnPostLanguage(culture, returnUrl);
 
     public IActionResult OnPostLanguage(string? culture, string? returnUrl)
     {
