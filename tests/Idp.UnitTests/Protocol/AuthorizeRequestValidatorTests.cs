@@ -281,7 +281,7 @@ public sealed class AuthorizeRequestValidatorTests
     public async Task Validate_EssentialAcrClaim_IsRequiredLevel()
     {
         var values = Valid();
-        values["claims"] = $$$"""{"id_token":{"acr":{"essential":true,"values":["{{{AuthenticationLevels.PhishingResistantAcr}}}","{{{AuthenticationLevels.SecondFactorAcr}}}"]}}}""";
+        values["claims"] = "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"" + AuthenticationLevels.PhishingResistantAcr + "\",\"" + AuthenticationLevels.SecondFactorAcr + "\"]}}}";
         var request = Assert.IsType<AuthorizeValidation.Valid>(await Validate(values)).Request;
         Assert.Equal((AuthenticationLevel.SecondFactor, true), request.RequestedLevel);
     }
