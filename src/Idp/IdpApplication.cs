@@ -78,6 +78,7 @@ public static class IdpApplication
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<SessionService>();
+        services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
         return services;
     }
 }

@@ -57,6 +57,9 @@ public sealed class TokenOptions
     [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
     public TimeSpan InteractionLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>The <c>aud</c> of access tokens; by default <c>{Issuer}/resources</c>.</summary>
+    public string? AccessTokenAudience { get; set; }
+
     /// <summary>Tolerated clock difference when checking token times.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Idp.Data.Entities;
+using Idp.Security;
+
+namespace Idp.Protocol.Clients;
+
+public sealed record ClientAuthentication(Client? Client, ProtocolError? Error, bool BasicAttempted)
+{
+    public bool Succeeded => Client is not null;
+}
+
+/// <summary>
+/// Client authentication at the token, PAR, revocation and introspection endpoints (RFC 6749 §2.3):
+/// <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c> for public clients.
+/// </summary>
+public sealed class ClientAuthenticator(IClientStore clients)
+{
+    private const string Failed = "Client authentication failed.";
+
+    public async Task<ClientAuthentication> AuthenticateAsync(HttpRequest request, RequestParameters parameters, CancellationToken cancellationToken = default)
+    {
+        string? clientId;
+        string? secret;
+        var basicAttempted = false;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            basicAttempted = true;
+            if (!TryParseBasic(authorization, out clientId, out secret))
+                return new(null, new ProtocolError(Errors.InvalidClient, "The Basic authorization header is malformed."), true);
+            // RFC 6749 §2.3: a client must not use more than one authentication method in a request.
+            if (parameters.Has(Parameters.ClientSecret))
+                return new(null, new ProtocolError(Errors.InvalidRequest, "Use one client authentication method, not two."), true);
+            if (parameters[Parameters.ClientId] is { } bodyClientId && bodyClientId != clientId)
+                return new(null, new ProtocolError(Errors.InvalidClient, "client_id differs from the authenticated client."), true);
+        }
+        else
+        {
+            clientId = parameters[Parameters.ClientId];
+            secret = parameters[Parameters.ClientSecret];
+        }
+
+        if (string.IsNullOrEmpty(clientId))
+            return new(null, new ProtocolError(Errors.InvalidClient, "The client is not identified."), basicAttempted);
+
+        var client = await clients.FindAsync(clientId, cancellationToken);
+        if (client is null)
+            return new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
+
+        if (client.IsPublic)
+        {
+            return secret is null
+                ? new(client, null, basicAttempted)
+                : new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
+        }
+
+        if (string.IsNullOrEmpty(secret) || !Hashing.FixedTimeEquals(Hashing.Sha256(secret), client.SecretHash!))
+            return new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
+        return new(client, null, basicAttempted);
+    }
+
+    /// <summary>RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.</summary>
+    internal static bool TryParseBasic(string header, out string? clientId, out string? secret)
+    {
+        clientId = secret = null;
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) || string.IsNullOrEmpty(value.Parameter))
+            return false;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        var colon = decoded.IndexOf(':');
+        if (colon <= 0)
+            return false;
+        try
+        {
+            clientId = Uri.UnescapeDataString(decoded[..colon].Replace('+', ' '));
+            secret = Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' '));
+        }
+        catch (UriFormatException)
+        {
+            return false;
+        }
+        return clientId.Length > 0 && secret.Length > 0;
+    }
+}

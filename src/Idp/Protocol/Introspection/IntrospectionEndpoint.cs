@@ -1,0 +1,75 @@
+using Idp.Data;
+using Idp.Protocol.Clients;
+using Idp.Protocol.Tokens;
+using Idp.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Introspection;
+
+/// <summary>
+/// RFC 7662, for confidential clients (resource servers). Access tokens of any client may be introspected;
+/// refresh tokens only by the client that holds them. Anything else is <c>{"active":false}</c>.
+/// </summary>
+public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, IdpDbContext db, OwnTokenValidator validator, TimeProvider clock)
+{
+    private static readonly Dictionary<string, object> Inactive = new() { ["active"] = false };
+
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
+        if (parameters is null)
+            return ProtocolResults.Error(readError!);
+        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
+        if (!authentication.Succeeded)
+            return ProtocolResults.InvalidClient(authentication.Error!.Description ?? "", authentication.BasicAttempted);
+        if (authentication.Client!.IsPublic)
+            return ProtocolResults.InvalidClient("Introspection is for confidential clients.", authentication.BasicAttempted);
+        var token = parameters[Parameters.Token];
+        if (token is null)
+            return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
+
+        if (token.Contains('.') && await validator.ValidateAccessTokenAsync(token, cancellationToken: http.RequestAborted) is { } access)
+        {
+            var jwt = access.Token;
+            var response = new Dictionary<string, object>
+            {
+                ["active"] = true,
+                ["token_type"] = "Bearer",
+                ["client_id"] = access.ClientId,
+                ["sub"] = access.Subject,
+                ["iss"] = jwt.Issuer,
+                ["aud"] = jwt.Audiences.ToArray(),
+                ["jti"] = access.TokenId,
+                ["exp"] = access.ExpiresAt.ToUnixTimeSeconds(),
+                ["iat"] = new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero).ToUnixTimeSeconds(),
+            };
+            if (access.Scopes.Count > 0)
+                response["scope"] = string.Join(' ', access.Scopes);
+            foreach (var claim in new[] { "auth_time", "acr", "sid" })
+            {
+                if (jwt.TryGetPayloadValue<object>(claim, out var value))
+                    response[claim] = value;
+            }
+            if (jwt.TryGetPayloadValue<string[]>("amr", out var amr))
+                response["amr"] = amr;
+            return ProtocolResults.Json(response);
+        }
+
+        var refresh = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Hashing.Sha256(token), http.RequestAborted);
+        if (refresh is not null && refresh.ClientId == authentication.Client.ClientId && refresh.ConsumedAt is null
+            && refresh.RevokedAt is null && refresh.ExpiresAt > clock.GetUtcNow())
+        {
+            return ProtocolResults.Json(new Dictionary<string, object>
+            {
+                ["active"] = true,
+                ["token_type"] = "refresh_token",
+                ["client_id"] = refresh.ClientId,
+                ["sub"] = refresh.SubjectId,
+                ["scope"] = refresh.Scope,
+                ["exp"] = refresh.ExpiresAt.ToUnixTimeSeconds(),
+                ["iat"] = refresh.CreatedAt.ToUnixTimeSeconds(),
+            });
+        }
+        return ProtocolResults.Json(Inactive);
+    }
+}

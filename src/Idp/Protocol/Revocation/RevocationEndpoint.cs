@@ -1,0 +1,45 @@
+using Idp.Data;
+using Idp.Protocol.Clients;
+using Idp.Protocol.Token;
+using Idp.Protocol.Tokens;
+using Idp.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Revocation;
+
+/// <summary>
+/// RFC 7009. Revoking a refresh token revokes its whole grant (§2.1); revoking an access token revokes that
+/// token. Unknown tokens, and tokens of other clients, get the same 200 (§2.2), so nothing is revealed.
+/// </summary>
+public sealed class RevocationEndpoint(ClientAuthenticator authenticator, IdpDbContext db, OwnTokenValidator validator, TokenRevoker revoker)
+{
+    public async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
+        if (parameters is null)
+            return ProtocolResults.Error(readError!);
+        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
+        if (!authentication.Succeeded)
+            return ProtocolResults.InvalidClient(authentication.Error!.Description ?? "", authentication.BasicAttempted);
+        var client = authentication.Client!;
+        var token = parameters[Parameters.Token];
+        if (token is null)
+            return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
+
+        // token_type_hint only orders the look-ups (§2.1); an unknown hint is not an error.
+        var refresh = parameters[Parameters.TokenTypeHint] != "access_token" || !token.Contains('.')
+            ? await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Hashing.Sha256(token), http.RequestAborted)
+            : null;
+        if (refresh is not null)
+        {
+            if (refresh.ClientId == client.ClientId)
+                await revoker.RevokeFamilyAsync(refresh.FamilyId, http.RequestAborted);
+        }
+        else if (await validator.ValidateAccessTokenAsync(token, checkLifetime: false, http.RequestAborted) is { } access && access.ClientId == client.ClientId)
+        {
+            await revoker.RevokeAccessTokenAsync(access.TokenId, access.ExpiresAt, http.RequestAborted);
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Ok();
+    }
+}

@@ -1,0 +1,129 @@
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.Protocol.Authorize;
+using Idp.Protocol.Tokens;
+using Idp.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Token;
+
+/// <summary>
+/// RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6). A code is redeemed once: the redemption is one conditional
+/// update, so of two concurrent redemptions exactly one wins; a second redemption revokes what the first
+/// one issued (RFC 6749 §4.1.2, RFC 9700 §4.5).
+/// </summary>
+public sealed class AuthorizationCodeGrant(
+    IdpDbContext db,
+    UserManager<IdpUser> users,
+    TokenIssuer issuer,
+    TokenRevoker revoker,
+    TimeProvider clock,
+    ILogger<AuthorizationCodeGrant> logger)
+{
+    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
+    {
+        var code = parameters[Parameters.Code];
+        if (code is null)
+            return GrantResult.Fail(Errors.InvalidRequest, "code is missing.");
+        var verifier = parameters[Parameters.CodeVerifier];
+
+        var id = Hashing.Sha256(code);
+        var now = clock.GetUtcNow();
+        var stored = await db.AuthorizationCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (stored is null || stored.ClientId != client.ClientId)
+            return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");
+        if (stored.RedeemedAt is not null)
+            return await ReplayAsync(id, cancellationToken);
+        if (stored.ExpiresAt <= now)
+            return GrantResult.Fail(Errors.InvalidGrant, "The code has expired.");
+        if (stored.RedirectUri.Length > 0 && parameters[Parameters.RedirectUri] != stored.RedirectUri)
+            return GrantResult.Fail(Errors.InvalidGrant, "redirect_uri differs from the authorization request.");
+        if (stored.CodeChallenge is null)
+        {
+            // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
+            if (verifier is not null)
+                return GrantResult.Fail(Errors.InvalidGrant, "code_verifier sent, but the authorization request had no code_challenge.");
+        }
+        else if (verifier is null)
+        {
+            return GrantResult.Fail(Errors.InvalidGrant, "code_verifier is missing.");
+        }
+        else if (!Pkce.Verify(verifier, stored.CodeChallenge))
+        {
+            return GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge.");
+        }
+
+        var user = await users.FindByIdAsync(stored.SubjectId);
+        if (user is null || await users.IsLockedOutAsync(user))
+            return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
+
+        var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var accessTokenId = Hashing.RandomToken(16);
+        var issueRefresh = scopes.Contains(Scopes.OfflineAccess) && client.MayRefresh();
+        string? refreshToken = issueRefresh ? Hashing.RandomToken(32) : null;
+        var family = issueRefresh ? Hashing.RandomToken(16) : null;
+        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var redeemed = await db.AuthorizationCodes
+                .Where(c => c.Id == id && c.RedeemedAt == null)
+                .ExecuteUpdateAsync(c => c
+                    .SetProperty(x => x.RedeemedAt, now)
+                    .SetProperty(x => x.IssuedAccessTokenId, accessTokenId)
+                    .SetProperty(x => x.IssuedRefreshTokenFamily, family), cancellationToken);
+            if (redeemed == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReplayAsync(id, cancellationToken);
+            }
+            if (issueRefresh)
+            {
+                db.RefreshTokens.Add(new RefreshToken
+                {
+                    Id = Hashing.Sha256(refreshToken!),
+                    FamilyId = family!,
+                    ClientId = client.ClientId,
+                    SubjectId = stored.SubjectId,
+                    SessionId = stored.SessionId,
+                    Scope = stored.Scope,
+                    AuthTime = stored.AuthTime,
+                    Acr = stored.Acr,
+                    Amr = stored.Amr,
+                    CreatedAt = now,
+                    ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
+                    AccessTokenId = accessTokenId,
+                });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
+        var idToken = scopes.Contains(Scopes.OpenId)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, cancellationToken)
+            : null;
+        return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
+    }
+
+    private async Task<GrantResult> ReplayAsync(string id, CancellationToken cancellationToken)
+    {
+        var stored = await db.AuthorizationCodes.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
+        if (stored.IssuedRefreshTokenFamily is { } family)
+            await revoker.RevokeFamilyAsync(family, cancellationToken);
+        if (stored.IssuedAccessTokenId is { } accessTokenId)
+            await revoker.RevokeAccessTokenAsync(accessTokenId, clock.GetUtcNow() + TimeSpan.FromDays(1), cancellationToken);
+        Log.CodeReplayed(logger, stored.ClientId, stored.SubjectId);
+        return GrantResult.Fail(Errors.InvalidGrant, "The code was already used; the tokens issued for it are revoked.");
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Authorization code replayed by {ClientId} for {SubjectId}: issued tokens revoked")]
+    public static partial void CodeReplayed(ILogger logger, string clientId, string subjectId);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Refresh token reused by {ClientId} for {SubjectId}: family revoked")]
+    public static partial void RefreshTokenReused(ILogger logger, string clientId, string subjectId);
+}

@@ -1,0 +1,97 @@
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.Protocol.Tokens;
+using Idp.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Token;
+
+/// <summary>
+/// RFC 6749 §6 with rotation on every use (RFC 9700 §4.14.2): the old token is consumed by one conditional
+/// update; presenting a consumed token again revokes the whole family. The absolute lifetime is kept.
+/// </summary>
+public sealed class RefreshTokenGrant(
+    IdpDbContext db,
+    UserManager<IdpUser> users,
+    TokenIssuer issuer,
+    TokenRevoker revoker,
+    TimeProvider clock,
+    ILogger<RefreshTokenGrant> logger)
+{
+    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
+    {
+        var presented = parameters[Parameters.RefreshToken];
+        if (presented is null)
+            return GrantResult.Fail(Errors.InvalidRequest, "refresh_token is missing.");
+
+        var id = Hashing.Sha256(presented);
+        var now = clock.GetUtcNow();
+        var stored = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
+            return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");
+        if (stored.ConsumedAt is not null)
+            return await ReuseAsync(stored, cancellationToken);
+        if (stored.ExpiresAt <= now)
+            return GrantResult.Fail(Errors.InvalidGrant, "The refresh token has expired.");
+
+        var granted = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var scopes = granted;
+        if (parameters[Parameters.Scope] is { } requested)
+        {
+            scopes = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+            if (scopes.Any(s => !granted.Contains(s)))
+                return GrantResult.Fail(Errors.InvalidScope, "A refresh may only narrow the granted scope.");
+        }
+
+        var user = await users.FindByIdAsync(stored.SubjectId);
+        if (user is null || await users.IsLockedOutAsync(user))
+            return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
+
+        var accessTokenId = Hashing.RandomToken(16);
+        var next = Hashing.RandomToken(32);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var consumed = await db.RefreshTokens
+                .Where(t => t.Id == id && t.ConsumedAt == null && t.RevokedAt == null)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now), cancellationToken);
+            if (consumed == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ReuseAsync(stored, cancellationToken);
+            }
+            db.RefreshTokens.Add(new RefreshToken
+            {
+                Id = Hashing.Sha256(next),
+                FamilyId = stored.FamilyId,
+                ClientId = stored.ClientId,
+                SubjectId = stored.SubjectId,
+                SessionId = stored.SessionId,
+                Scope = stored.Scope,
+                AuthTime = stored.AuthTime,
+                Acr = stored.Acr,
+                Amr = stored.Amr,
+                CreatedAt = now,
+                ExpiresAt = stored.ExpiresAt,
+                AccessTokenId = accessTokenId,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
+        // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
+        var idToken = scopes.Contains(Scopes.OpenId)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, cancellationToken)
+            : null;
+        return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+    }
+
+    private async Task<GrantResult> ReuseAsync(RefreshToken stored, CancellationToken cancellationToken)
+    {
+        await revoker.RevokeFamilyAsync(stored.FamilyId, cancellationToken);
+        Log.RefreshTokenReused(logger, stored.ClientId, stored.SubjectId);
+        return GrantResult.Fail(Errors.InvalidGrant, "The refresh token was already used; every token of its grant is revoked.");
+    }
+}

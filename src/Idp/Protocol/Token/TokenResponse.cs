@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+
+namespace Idp.Protocol.Token;
+
+/// <summary>RFC 6749 §5.1 and OpenID Connect Core §3.1.3.3.</summary>
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("refresh_token")] string? RefreshToken,
+    [property: JsonPropertyName("id_token")] string? IdToken);
+
+/// <summary>The outcome of a grant: tokens, or an RFC 6749 §5.2 error.</summary>
+public sealed record GrantResult(TokenResponse? Response, ProtocolError? Error)
+{
+    public static GrantResult Fail(string error, string description) => new(null, new ProtocolError(error, description));
+}
