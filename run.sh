@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs Idp (http://localhost:5000, Development) and the demo portal (http://localhost:5100) side by side.
 # Needs only the .NET SDK. Ctrl-C stops both; if either stops, the other is stopped too.
+# Other ports (5000 is taken on some machines, e.g. by macOS AirPlay): IDP_PORT=5010 PORTAL_PORT=5110 ./run.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-readonly IDP_URL="http://localhost:5000"
-readonly PORTAL_URL="http://localhost:5100"
+readonly IDP_PORT="${IDP_PORT:-5000}"
+readonly PORTAL_PORT="${PORTAL_PORT:-5100}"
+readonly IDP_URL="http://localhost:$IDP_PORT"
+readonly PORTAL_URL="http://localhost:$PORTAL_PORT"
 readonly START_TIMEOUT_SECONDS=180
 
 idp_pid=""
@@ -59,8 +62,8 @@ on_signal() {
 
 command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK is needed (https://dotnet.microsoft.com/download)."
 
-answers localhost 5000 / && fail "something already answers on $IDP_URL; stop it first."
-answers localhost 5100 / && fail "something already answers on $PORTAL_URL; stop it first."
+answers localhost "$IDP_PORT" / && fail "something already answers on $IDP_URL; stop it first (or choose IDP_PORT)."
+answers localhost "$PORTAL_PORT" / && fail "something already answers on $PORTAL_URL; stop it first (or choose PORTAL_PORT)."
 
 say "Building Idp and the demo portal"
 dotnet build src/Idp/Idp.csproj -nologo -v q
@@ -73,15 +76,25 @@ trap stop EXIT
 
 say "Starting Idp on $IDP_URL and the demo portal on $PORTAL_URL"
 # Each app runs from its project folder (its content root: appsettings, wwwroot, App_Data).
-(cd src/Idp && ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$IDP_URL" exec dotnet "$idp_dll") \
-    > >(prefix "[idp]   ") 2>&1 &
+# The environment variables repeat the Development settings, so other ports only change the numbers;
+# the demo portal is the first client in src/Idp/appsettings.Development.json.
+(
+    cd src/Idp
+    export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$IDP_URL" Idp__Issuer="$IDP_URL"
+    export Idp__Clients__0__RedirectUris__0="$PORTAL_URL/signin-idp"
+    export Idp__Clients__0__PostLogoutRedirectUris__0="$PORTAL_URL/signed-out"
+    exec dotnet "$idp_dll"
+) > >(prefix "[idp]   ") 2>&1 &
 idp_pid=$!
-(cd samples/Portal && ASPNETCORE_ENVIRONMENT=Development exec dotnet "$portal_dll") \
-    > >(prefix "[portal]") 2>&1 &
+(
+    cd samples/Portal
+    export ASPNETCORE_ENVIRONMENT=Development Portal__Authority="$IDP_URL" Kestrel__Endpoints__Http__Url="$PORTAL_URL"
+    exec dotnet "$portal_dll"
+) > >(prefix "[portal]") 2>&1 &
 portal_pid=$!
 
 deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-until answers localhost 5000 /.well-known/openid-configuration && answers localhost 5100 /; do
+until answers localhost "$IDP_PORT" /.well-known/openid-configuration && answers localhost "$PORTAL_PORT" /; do
     kill -0 "$idp_pid" 2>/dev/null || fail "Idp stopped during start-up (see its log above)."
     kill -0 "$portal_pid" 2>/dev/null || fail "the demo portal stopped during start-up (see its log above)."
     ((SECONDS < deadline)) || fail "Idp and the demo portal did not answer within $START_TIMEOUT_SECONDS seconds."

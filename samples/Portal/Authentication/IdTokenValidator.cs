@@ -51,13 +51,27 @@ public sealed class IdTokenValidator(TimeProvider timeProvider)
             var exception = result.Exception;
             return IdTokenValidationResult.Invalid(
                 exception is null ? "invalid token" : $"{exception.GetType().Name}: {exception.Message}",
-                unknownSigningKey: exception is SecurityTokenSignatureKeyNotFoundException);
+                unknownSigningKey: exception is SecurityTokenSignatureKeyNotFoundException || NamesUnknownKey(idToken, signingKeys));
         }
 
         var token = (JsonWebToken)result.SecurityToken;
         return CheckClaims(token, expected) is { } error
             ? IdTokenValidationResult.Invalid(error)
             : IdTokenValidationResult.Valid(token);
+    }
+
+    /// <summary>The token's kid is not in the JWKS we hold: Idp may have rotated its keys since the JWKS was cached.</summary>
+    private static bool NamesUnknownKey(string idToken, IEnumerable<SecurityKey> signingKeys)
+    {
+        try
+        {
+            var kid = new JsonWebToken(idToken).Kid;
+            return !string.IsNullOrEmpty(kid) && !signingKeys.Any(key => string.Equals(key.KeyId, kid, StringComparison.Ordinal));
+        }
+        catch (ArgumentException)
+        {
+            return false; // not even a JWT
+        }
     }
 
     private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Portal.Tests;
+
+/// <summary>Idp's token endpoint as the portal's back channel sees it; checks client_secret_basic and PKCE.</summary>
+public sealed class StubTokenEndpoint(TestIdp idp) : HttpMessageHandler
+{
+    public const string AccessToken = "stub-access-token";
+
+    public int Calls { get; private set; }
+    public string? CodeChallenge { get; set; }
+    public string? Nonce { get; set; }
+    public List<string> Problems { get; } = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Calls++;
+        if (request.RequestUri?.ToString() != idp.Configuration.TokenEndpoint)
+            Problems.Add($"unexpected URI {request.RequestUri}");
+
+        var expectedBasic = Convert.ToBase64String(Encoding.UTF8.GetBytes("demo-portal:demo-portal-secret-change-me"));
+        if (request.Headers.Authorization is not { Scheme: "Basic" } basic || basic.Parameter != expectedBasic)
+            Problems.Add("no client_secret_basic");
+
+        var form = QueryHelpers.ParseQuery(await request.Content!.ReadAsStringAsync(cancellationToken));
+        if (form.ContainsKey("client_secret"))
+            Problems.Add("client_secret in the body");
+        if (form["grant_type"] != "authorization_code" || form["redirect_uri"] != "http://localhost:5100/signin-idp")
+            Problems.Add("wrong grant_type or redirect_uri");
+        var verifier = form["code_verifier"].ToString();
+        var challenge = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        if (challenge != CodeChallenge)
+            Problems.Add("code_verifier does not match code_challenge");
+
+        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["access_token"] = AccessToken,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = 3600,
+            ["refresh_token"] = "stub-refresh-token",
+            ["id_token"] = idp.IdToken(DateTimeOffset.UtcNow, Nonce ?? "", AccessToken),
+        });
+        return new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent(body, new MediaTypeHeaderValue("application/json")),
+        };
+    }
+}
