@@ -48,5 +48,5 @@ public sealed class SignOutModel(
     }
 
     private LogoutContext? ReadLogout() =>
-        logout is not null && !string.IsNullOrEmpty(LogoutId) && LogoutId.Length <= 200 ? logout.Read(LogoutId) : null;
+        logout is not null && !string.IsNullOrEmpty(LogoutId) && LogoutId.Length <= 4096 ? logout.Read(LogoutId) : null;
 }
