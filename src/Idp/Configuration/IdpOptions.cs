@@ -108,8 +108,14 @@ public sealed class ClientOptions
     public string? SecretHash { get; set; }
     public List<string> RedirectUris { get; set; } = [];
     public List<string> PostLogoutRedirectUris { get; set; } = [];
-    public List<string> AllowedGrantTypes { get; set; } = ["authorization_code", "refresh_token"];
-    public List<string> AllowedScopes { get; set; } = ["openid", "profile", "email", "offline_access"];
+
+    // The configuration binder appends to a list that already has items, so defaults are applied after
+    // binding (EffectiveGrantTypes, EffectiveScopes), never as initial values.
+    public List<string> AllowedGrantTypes { get; set; } = [];
+    public List<string> AllowedScopes { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveGrantTypes => AllowedGrantTypes.Count > 0 ? AllowedGrantTypes : ["authorization_code", "refresh_token"];
+    public IReadOnlyList<string> EffectiveScopes => AllowedScopes.Count > 0 ? AllowedScopes : ["openid", "profile", "email", "offline_access"];
     public bool ThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
     public string SigningAlgorithm { get; set; } = "RS256";

@@ -50,12 +50,12 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
                 failures.Add($"{at}: give Secret or SecretHash, not both.");
             if (client.Secret is { Length: < 8 })
                 failures.Add($"{at}:Secret is too short (at least 8 characters; generate 32 random bytes).");
-            foreach (var grant in client.AllowedGrantTypes.Where(g => !KnownGrantTypes.Contains(g)))
+            foreach (var grant in client.EffectiveGrantTypes.Where(g => !KnownGrantTypes.Contains(g)))
                 failures.Add($"{at}:AllowedGrantTypes has unknown grant '{grant}'.");
             if (!KnownAlgorithms.Contains(client.SigningAlgorithm))
                 failures.Add($"{at}:SigningAlgorithm must be RS256 or ES256.");
             var isPublic = client.Secret is null && client.SecretHash is null;
-            if (isPublic && client.AllowedGrantTypes.Contains("client_credentials"))
+            if (isPublic && client.EffectiveGrantTypes.Contains("client_credentials"))
                 failures.Add($"{at}: a public client (no secret) cannot use client_credentials.");
             if (isPublic && !client.RequirePkce)
                 failures.Add($"{at}: a public client (no secret) must require PKCE.");

@@ -40,8 +40,8 @@ public sealed class ClientsInitializer(IdpDbContext db, IOptions<IdpOptions> opt
         client.SecretHash = declared.SecretHash ?? (declared.Secret is null ? null : Hashing.Sha256(declared.Secret));
         client.RedirectUris = [.. declared.RedirectUris];
         client.PostLogoutRedirectUris = [.. declared.PostLogoutRedirectUris];
-        client.AllowedGrantTypes = [.. declared.AllowedGrantTypes];
-        client.AllowedScopes = [.. declared.AllowedScopes];
+        client.AllowedGrantTypes = [.. declared.EffectiveGrantTypes];
+        client.AllowedScopes = [.. declared.EffectiveScopes];
         client.IsThirdParty = declared.ThirdParty;
         client.RequirePkce = declared.RequirePkce || client.IsPublic;
         client.SigningAlgorithm = declared.SigningAlgorithm;
