@@ -125,6 +125,7 @@ public sealed class PostgresServer
             };
             var server = new PostgresServer(admin, folder, binaries);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+            StartWatchdog(binaries, folder);
             return server;
         }
 
@@ -166,6 +167,28 @@ public sealed class PostgresServer
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>
+    /// The test host may be killed before its exit handler has finished (the test platform does not wait long):
+    /// a detached shell waits for this process to end, then stops the cluster and deletes its folder.
+    /// </summary>
+    private static void StartWatchdog(string binaries, string folder)
+    {
+        var script = Path.Combine(folder, "watchdog.sh");
+        File.WriteAllText(script, """
+            #!/bin/bash
+            # Stops the test cluster when the test process that started it is gone.
+            exec </dev/null >/dev/null 2>&1
+            owner="$1"; bin="$2"; folder="$3"; as_root="$4"
+            while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+            if [ -f "$folder/data/postmaster.pid" ]; then
+              if [ "$as_root" = 1 ]; then runuser -u postgres -- "$bin/pg_ctl" stop -D "$folder/data" -m immediate -w -t 30
+              else "$bin/pg_ctl" stop -D "$folder/data" -m immediate -w -t 30; fi
+            fi
+            rm -rf "$folder"
+            """);
+        Run("setsid", ["-f", "bash", script, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), binaries, folder, RunsAsRoot ? "1" : "0"], folder);
     }
 
     /// <summary>Clusters of earlier test processes that were killed before they could stop theirs.</summary>
