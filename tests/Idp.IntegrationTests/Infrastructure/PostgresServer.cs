@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Idp.IntegrationTests.Infrastructure;
@@ -41,19 +43,73 @@ public sealed class PostgresServer
     /// <summary>A connection string to the <c>postgres</c> maintenance database (as superuser on the own cluster).</summary>
     public string AdminConnectionString => _admin.ConnectionString;
 
-    /// <summary>Creates an empty database named <c>idp_test_…</c> and returns its name.</summary>
+    /// <summary>
+    /// Creates a database named <c>idp_test_…</c> and returns its name. It is a copy of a template that has the
+    /// migrations of this build applied (made once per run), so the application's start-up migration finds nothing
+    /// to do; that saves most of a PostgreSQL factory's start-up time.
+    /// </summary>
     public string CreateDatabase()
     {
         var name = "idp_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        // CREATE DATABASE copies template1; two at once may see each other as "other users" of the template.
+        // CREATE DATABASE copies its template, which nobody else may be connected to meanwhile.
         lock (_createLock)
         {
+            var template = _template ??= CreateTemplate();
             using var connection = new NpgsqlConnection(AdminConnectionString);
             connection.Open();
-            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", connection);
             command.ExecuteNonQuery();
         }
         return name;
+    }
+
+    private string? _template;
+
+    /// <summary>
+    /// Makes the template: a database migrated by the application's own services (AddIdp and its migrator, not a
+    /// context made here: Identity's part of the model depends on the app's options). Nothing else is stored in it.
+    /// If that fails, databases start empty and each factory migrates its own, which is slower but the same.
+    /// </summary>
+    private string CreateTemplate()
+    {
+        var name = "idp_template_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        try
+        {
+            using (var connection = new NpgsqlConnection(AdminConnectionString))
+            {
+                connection.Open();
+                using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+                command.ExecuteNonQuery();
+            }
+            var connectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = false }.ConnectionString;
+            // Task.Run: no test synchronization context to block on.
+            Task.Run(async () =>
+            {
+                var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+                {
+                    EnvironmentName = IdpFactory.EnvironmentName,
+                    ApplicationName = typeof(Program).Assembly.GetName().Name,
+                });
+                builder.Logging.ClearProviders();
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Idp:Issuer"] = IdpFactory.Issuer,
+                    ["Idp:KeyEncryptionKey"] = IdpFactory.NewKeyEncryptionKey(),
+                    ["Idp:Database:Provider"] = nameof(Idp.Configuration.DatabaseProvider.PostgreSql),
+                    ["Idp:Database:ConnectionString"] = connectionString,
+                });
+                builder.AddIdp();
+                await using var app = builder.Build();
+                await app.MigrateDatabaseAsync();
+            }).GetAwaiter().GetResult();
+            NpgsqlConnection.ClearAllPools();
+            return name;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"PostgresServer: could not prepare the migrated template ({e.GetType().Name}: {e.Message}); test databases start empty.");
+            return "template1";
+        }
     }
 
     public string ConnectionStringFor(string database) =>
