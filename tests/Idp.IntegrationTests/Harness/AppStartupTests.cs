@@ -164,6 +164,26 @@ public sealed class AppStartupTests
         Assert.Equal(120, clients[1].AccessTokenLifetimeSeconds);
     }
 
+    // The configuration binder adds configured list items to a List<T> property's initial items instead of
+    // replacing them, so a client configured for client_credentials only also gets authorization_code and
+    // refresh_token (and AllowedScopes likewise). Unskip when ClientOptions no longer has non-empty list defaults.
+    [Fact(Skip = "Known app bug: ClientOptions list defaults are appended to, not replaced (src/Idp/Configuration/IdpOptions.cs)")]
+    public async Task ConfiguredClient_AllowedGrantTypesAndScopes_ReplaceTheDefaults()
+    {
+        await using var factory = new IdpFactory().WithClient("api", c =>
+        {
+            c.Secret = TestClients.Secret;
+            c.RequirePkce = false;
+            c.AllowedGrantTypes = ["client_credentials"];
+            c.AllowedScopes = ["api"];
+        });
+
+        var client = factory.Services.GetRequiredService<IOptions<IdpOptions>>().Value.Clients.Single();
+
+        Assert.Equal(["client_credentials"], client.AllowedGrantTypes);
+        Assert.Equal(["api"], client.AllowedScopes);
+    }
+
     [Fact]
     public async Task WithSetting_AfterStart_IsRefused()
     {
