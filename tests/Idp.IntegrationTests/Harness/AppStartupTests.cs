@@ -165,9 +165,8 @@ public sealed class AppStartupTests
     }
 
     // The configuration binder adds configured list items to a List<T> property's initial items instead of
-    // replacing them, so a client configured for client_credentials only also gets authorization_code and
-    // refresh_token (and AllowedScopes likewise). Unskip when ClientOptions no longer has non-empty list defaults.
-    [Fact(Skip = "Known app bug: ClientOptions list defaults are appended to, not replaced (src/Idp/Configuration/IdpOptions.cs)")]
+    // replacing them; ClientOptions therefore applies its defaults after binding.
+    [Fact]
     public async Task ConfiguredClient_AllowedGrantTypesAndScopes_ReplaceTheDefaults()
     {
         await using var factory = new IdpFactory().WithClient("api", c =>
@@ -182,6 +181,9 @@ public sealed class AppStartupTests
 
         Assert.Equal(["client_credentials"], client.AllowedGrantTypes);
         Assert.Equal(["api"], client.AllowedScopes);
+        var stored = await factory.WithDbAsync(db => db.Clients.SingleAsync(c => c.ClientId == "api"));
+        Assert.Equal(["client_credentials"], stored.AllowedGrantTypes);
+        Assert.Equal(["api"], stored.AllowedScopes);
     }
 
     [Fact]
