@@ -220,6 +220,9 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // PBKDF2 at its production cost (100,000 iterations) would dominate the suite's time; the hashing itself
+            // is Identity's and not what these tests check.
+            services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = 1_000);
             foreach (var configure in _services)
                 configure(services);
         });
