@@ -5,7 +5,8 @@
 #   ./test.sh                      everything
 #   IDP_TEST_RUNS=sqlite ./test.sh only the SQLite run (or: postgres)
 #   IDP_TEST_SKIP_INSTALL=1        do not install missing Debian packages
-#   IDP_TEST_FILTER='Name~Token'   passed to dotnet test --filter
+#   IDP_TEST_FILTER=FullyQualifiedName~Token   passed to dotnet test --filter
+#   IDP_TEST_RUN_TIMEOUT=1200      seconds before one run is stopped (and counted as failed)
 set -uo pipefail
 
 cd "$(dirname "$0")"
@@ -71,7 +72,7 @@ run_suite() { # name, what to test, then environment assignments
   [ -n "${IDP_TEST_FILTER:-}" ] && args+=(--filter "$IDP_TEST_FILTER")
 
   say "tests on $name"
-  env "$@" timeout 900 dotnet "${args[@]}" >"$dir.log" 2>&1
+  env "$@" timeout "${IDP_TEST_RUN_TIMEOUT:-1200}" dotnet "${args[@]}" >"$dir.log" 2>&1
   local code=$?
   # Show failures and the per-assembly summary lines, not the whole log.
   grep -E "^\s*(Failed|Passed!|Failed!|Skipped!)|\[FAIL\]|Error Message|^\s+at Idp\.|Assert\.|Expected|Actual|error" "$dir.log" | head -n 200
