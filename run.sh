@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Runs Idp (http://localhost:5000, Development) and the demo portal (http://localhost:5100) side by side.
-# Needs only the .NET SDK. Ctrl-C stops both; if either stops, the other is stopped too.
-# Other ports (5000 is taken on some machines, e.g. by macOS AirPlay): IDP_PORT=5010 PORTAL_PORT=5110 ./run.sh
+# Runs Idp (http://localhost:5000, Development), the demo portal (http://localhost:5100) and the demo API
+# (http://localhost:5200, samples/Api) side by side.
+# Needs only the .NET SDK. Ctrl-C stops all three; if one stops, the others are stopped too.
+# Other ports (5000 is taken on some machines, e.g. by macOS AirPlay): IDP_PORT=5010 PORTAL_PORT=5110 API_PORT=5210 ./run.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly IDP_PORT="${IDP_PORT:-5000}"
 readonly PORTAL_PORT="${PORTAL_PORT:-5100}"
+readonly API_PORT="${API_PORT:-5200}"
 readonly IDP_URL="http://localhost:$IDP_PORT"
 readonly PORTAL_URL="http://localhost:$PORTAL_PORT"
+readonly API_URL="http://localhost:$API_PORT"
 readonly START_TIMEOUT_SECONDS=180
 
 idp_pid=""
 portal_pid=""
+api_pid=""
 
 say() { printf '\n==> %s\n' "$*"; }
 fail() { printf '\nrun.sh: %s\n' "$*" >&2; exit 1; }
@@ -29,7 +33,7 @@ answers() {
     ) 2>/dev/null
 }
 
-# Prefixes every line of a process's output, so the two logs can be told apart.
+# Prefixes every line of a process's output, so the logs can be told apart.
 prefix() {
     local label=$1 line
     while IFS= read -r line; do printf '%s %s\n' "$label" "$line"; done
@@ -38,24 +42,24 @@ prefix() {
 stop() {
     trap - EXIT INT TERM
     local pid
-    for pid in $idp_pid $portal_pid; do
+    for pid in $idp_pid $portal_pid $api_pid; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     for _ in $(seq 1 50); do
         local alive=""
-        for pid in $idp_pid $portal_pid; do
+        for pid in $idp_pid $portal_pid $api_pid; do
             kill -0 "$pid" 2>/dev/null && alive=yes
         done
         [[ -z $alive ]] && break
         sleep 0.2
     done
-    for pid in $idp_pid $portal_pid; do
+    for pid in $idp_pid $portal_pid $api_pid; do
         kill -KILL "$pid" 2>/dev/null || true
     done
 }
 
 on_signal() {
-    say "Stopping Idp and the demo portal"
+    say "Stopping Idp, the demo portal and the demo API"
     stop
     exit 0
 }
@@ -64,20 +68,24 @@ command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK is needed (https://dotne
 
 answers localhost "$IDP_PORT" / && fail "something already answers on $IDP_URL; stop it first (or choose IDP_PORT)."
 answers localhost "$PORTAL_PORT" / && fail "something already answers on $PORTAL_URL; stop it first (or choose PORTAL_PORT)."
+answers localhost "$API_PORT" / && fail "something already answers on $API_URL; stop it first (or choose API_PORT)."
 
-say "Building Idp and the demo portal"
+say "Building Idp, the demo portal and the demo API"
 dotnet build src/Idp/Idp.csproj -nologo -v q
 dotnet build samples/Portal/Portal.csproj -nologo -v q
+dotnet build samples/Api/Api.csproj -nologo -v q
 idp_dll=$(dotnet msbuild src/Idp/Idp.csproj -nologo -getProperty:TargetPath)
 portal_dll=$(dotnet msbuild samples/Portal/Portal.csproj -nologo -getProperty:TargetPath)
+api_dll=$(dotnet msbuild samples/Api/Api.csproj -nologo -getProperty:TargetPath)
 
 trap on_signal INT TERM
 trap stop EXIT
 
-say "Starting Idp on $IDP_URL and the demo portal on $PORTAL_URL"
+say "Starting Idp on $IDP_URL, the demo portal on $PORTAL_URL and the demo API on $API_URL"
 # Each app runs from its project folder (its content root: appsettings, wwwroot, App_Data).
 # The environment variables repeat the Development settings, so other ports only change the numbers;
-# the demo portal is the first client in src/Idp/appsettings.Development.json.
+# the demo portal is the first client in src/Idp/appsettings.Development.json. The API accepts Idp's access tokens
+# (audience $IDP_URL/resources, Idp's default) and the portal calls it for its bank-details page.
 (
     cd src/Idp
     export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$IDP_URL" Idp__Issuer="$IDP_URL"
@@ -88,30 +96,41 @@ say "Starting Idp on $IDP_URL and the demo portal on $PORTAL_URL"
 idp_pid=$!
 (
     cd samples/Portal
-    export ASPNETCORE_ENVIRONMENT=Development Portal__Authority="$IDP_URL" Kestrel__Endpoints__Http__Url="$PORTAL_URL"
+    export ASPNETCORE_ENVIRONMENT=Development Portal__Authority="$IDP_URL" Portal__ApiBaseUrl="$API_URL"
+    export Kestrel__Endpoints__Http__Url="$PORTAL_URL"
     exec dotnet "$portal_dll"
 ) > >(prefix "[portal]") 2>&1 &
 portal_pid=$!
+(
+    cd samples/Api
+    export ASPNETCORE_ENVIRONMENT=Development Api__Authority="$IDP_URL" Kestrel__Endpoints__Http__Url="$API_URL"
+    exec dotnet "$api_dll"
+) > >(prefix "[api]   ") 2>&1 &
+api_pid=$!
 
 deadline=$((SECONDS + START_TIMEOUT_SECONDS))
-until answers localhost "$IDP_PORT" /.well-known/openid-configuration && answers localhost "$PORTAL_PORT" /; do
+until answers localhost "$IDP_PORT" /.well-known/openid-configuration && answers localhost "$PORTAL_PORT" / \
+    && answers localhost "$API_PORT" /api/profile; do
     kill -0 "$idp_pid" 2>/dev/null || fail "Idp stopped during start-up (see its log above)."
     kill -0 "$portal_pid" 2>/dev/null || fail "the demo portal stopped during start-up (see its log above)."
-    ((SECONDS < deadline)) || fail "Idp and the demo portal did not answer within $START_TIMEOUT_SECONDS seconds."
+    kill -0 "$api_pid" 2>/dev/null || fail "the demo API stopped during start-up (see its log above)."
+    ((SECONDS < deadline)) || fail "Idp, the demo portal and the demo API did not answer within $START_TIMEOUT_SECONDS seconds."
     sleep 1
 done
 
 cat <<EOF
 
   Idp:                   $IDP_URL   (discovery: $IDP_URL/.well-known/openid-configuration)
-  Open the demo portal:  $PORTAL_URL
+  Open the demo portal:  $PORTAL_URL   (its "Change bank details" page calls the demo API and steps up)
+  Demo API:              $API_URL/api/profile   (Bearer access tokens from Idp)
 
-  Sign in with the demo user Idp printed above. Press Ctrl-C to stop both.
+  Sign in with the demo user Idp printed above. Press Ctrl-C to stop all three.
 
 EOF
 
-while kill -0 "$idp_pid" 2>/dev/null && kill -0 "$portal_pid" 2>/dev/null; do
+while kill -0 "$idp_pid" 2>/dev/null && kill -0 "$portal_pid" 2>/dev/null && kill -0 "$api_pid" 2>/dev/null; do
     sleep 1
 done
-kill -0 "$idp_pid" 2>/dev/null || fail "Idp stopped; stopping the demo portal too."
-fail "the demo portal stopped; stopping Idp too."
+kill -0 "$idp_pid" 2>/dev/null || fail "Idp stopped; stopping the demo portal and the demo API too."
+kill -0 "$portal_pid" 2>/dev/null || fail "the demo portal stopped; stopping Idp and the demo API too."
+fail "the demo API stopped; stopping Idp and the demo portal too."

@@ -23,6 +23,10 @@ public sealed class PortalOptions
 
     public List<string> Scopes { get; set; } = ["openid", "profile", "email", "offline_access"];
 
+    /// <summary>The base URL of samples/Api, which the bank-details page calls with the user's access token.</summary>
+    [Required]
+    public string ApiBaseUrl { get; set; } = "";
+
     public Uri AuthorityUri => new(Authority, UriKind.Absolute);
 
     public string MetadataAddress => Authority.TrimEnd('/') + "/.well-known/openid-configuration";

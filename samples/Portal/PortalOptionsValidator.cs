@@ -16,6 +16,13 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             failures.Add("Portal:Authority must be an absolute https URL without query or fragment (http is allowed only on loopback).");
         }
 
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api)
+            || !string.IsNullOrEmpty(api.Query) || !string.IsNullOrEmpty(api.Fragment)
+            || !(api.Scheme == Uri.UriSchemeHttps || (api.Scheme == Uri.UriSchemeHttp && api.IsLoopback)))
+        {
+            failures.Add("Portal:ApiBaseUrl must be an absolute https URL without query or fragment (http is allowed only on loopback).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ClientId))
             failures.Add("Portal:ClientId is required.");
         if (string.IsNullOrWhiteSpace(options.ClientSecret))

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
 using Portal;
 using Portal.Authentication;
+using Portal.BankDetails;
 using Portal.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddPortalAuthentication(builder.Configuration);
+builder.Services.AddBankDetailsClient();
 builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizePage("/Claims"));
 
 var app = builder.Build();

@@ -24,8 +24,8 @@ public static class IdpApplication
 
         services.AddIdpData(builder.Configuration);
         services.AddIdpSecurity();
-        services.AddIdpAccounts(builder.Environment);
-        services.AddIdpFactors(builder.Environment);
+        services.AddIdpAccounts();
+        services.AddIdpFactors();
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();
@@ -53,16 +53,38 @@ public static class IdpApplication
 
     public static WebApplication UseIdp(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseCookiePolicy();
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
         app.MapIdpUserInterface();
         return app;
     }
 
-    private static IServiceCollection AddIdpAccounts(this IServiceCollection services, IHostEnvironment environment)
+    private static IServiceCollection AddIdpAccounts(this IServiceCollection services)
     {
         services.AddAuthentication(SessionService.Scheme)
-            .AddCookie(SessionService.Scheme, cookie => SessionService.ConfigureCookie(cookie, environment));
+            .AddCookie(SessionService.Scheme, SessionService.ConfigureCookie);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<IdpOptions>>((forwarded, idp) =>
+        {
+            forwarded.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in idp.Value.TrustedProxies)
+            {
+                if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                    forwarded.KnownIPNetworks.Add(network);
+                else
+                    forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+        // Every cookie is HttpOnly and SameSite=Lax, and Secure unless the issuer is http on loopback.
+        services.AddOptions<CookiePolicyOptions>().Configure<IOptions<IdpOptions>>((policy, idp) =>
+        {
+            policy.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            policy.MinimumSameSitePolicy = SameSiteMode.Lax;
+            policy.Secure = idp.Value.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                ? CookieSecurePolicy.Always
+                : CookieSecurePolicy.SameAsRequest;
+        });
         services.AddIdentityCore<IdpUser>(identity =>
             {
                 identity.User.RequireUniqueEmail = false;

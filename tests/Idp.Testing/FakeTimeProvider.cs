@@ -11,6 +11,10 @@ public sealed class FakeTimeProvider : TimeProvider
     public static readonly DateTimeOffset DefaultStart = new(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 
     private readonly Lock _lock = new();
+
+    // Serializes whole moves (read, step through due timers, write), so concurrent Advance calls add up exactly.
+    // Held while timer callbacks run; it is reentrant, so a callback may move the clock itself.
+    private readonly Lock _moveLock = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _now;
     private TimeZoneInfo _localTimeZone = TimeZoneInfo.Utc;
@@ -70,10 +74,8 @@ public sealed class FakeTimeProvider : TimeProvider
     {
         if (delta < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "The fake clock does not go backwards; use SetUtcNow(…, allowBackwards: true).");
-        DateTimeOffset target;
-        lock (_lock)
-            target = _now + delta;
-        MoveTo(target);
+        lock (_moveLock)
+            MoveTo(GetUtcNow() + delta);
     }
 
     /// <summary>
@@ -82,17 +84,20 @@ public sealed class FakeTimeProvider : TimeProvider
     public void SetUtcNow(DateTimeOffset value, bool allowBackwards = false)
     {
         value = value.ToUniversalTime();
-        lock (_lock)
+        lock (_moveLock)
         {
-            if (value < _now)
+            lock (_lock)
             {
-                if (!allowBackwards)
-                    throw new ArgumentOutOfRangeException(nameof(value), value, $"The fake clock is at {_now:O}; it does not go backwards unless allowBackwards is set.");
-                _now = value;
-                return;
+                if (value < _now)
+                {
+                    if (!allowBackwards)
+                        throw new ArgumentOutOfRangeException(nameof(value), value, $"The fake clock is at {_now:O}; it does not go backwards unless allowBackwards is set.");
+                    _now = value;
+                    return;
+                }
             }
+            MoveTo(value);
         }
-        MoveTo(value);
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)

@@ -88,7 +88,7 @@ public sealed partial class PortalFlowTests : IDisposable
         var page = await claims.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, claims.StatusCode);
         Assert.Contains("10000001", page);
-        Assert.Contains("urn:idp:acr:2fa", page);
+        Assert.Contains("urn:idp:acr:mfa", page);
         Assert.Contains("[&quot;pwd&quot;,&quot;otp&quot;]", page);
         Assert.Contains("<time datetime=", page);
         Assert.Contains("Signed in as <strong>Erika Mustermann</strong>", page);

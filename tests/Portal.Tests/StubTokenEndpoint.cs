@@ -15,6 +15,9 @@ public sealed class StubTokenEndpoint(TestIdp idp) : HttpMessageHandler
     public int Calls { get; private set; }
     public string? CodeChallenge { get; set; }
     public string? Nonce { get; set; }
+
+    /// <summary>Alters the ID token's claims (acr, amr, auth_time…) before it is signed.</summary>
+    public Action<Dictionary<string, object>>? ChangeIdToken { get; set; }
     public List<string> Problems { get; } = [];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -43,7 +46,7 @@ public sealed class StubTokenEndpoint(TestIdp idp) : HttpMessageHandler
             ["token_type"] = "Bearer",
             ["expires_in"] = 3600,
             ["refresh_token"] = "stub-refresh-token",
-            ["id_token"] = idp.IdToken(DateTimeOffset.UtcNow, Nonce ?? "", AccessToken),
+            ["id_token"] = idp.IdToken(DateTimeOffset.UtcNow, Nonce ?? "", AccessToken, ChangeIdToken),
         });
         return new HttpResponseMessage(HttpStatusCode.OK)
         {

@@ -47,7 +47,7 @@ public sealed class TestIdp
             ["sub"] = "10000001",
             ["name"] = "Erika Mustermann",
             ["email"] = "erika@example.org",
-            ["acr"] = "urn:idp:acr:2fa",
+            ["acr"] = "urn:idp:acr:mfa",
             ["amr"] = new[] { "pwd", "otp" },
             ["auth_time"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
             ["sid"] = "session-1",

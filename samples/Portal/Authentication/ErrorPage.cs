@@ -8,6 +8,7 @@ public static class ErrorPage
     public const string AccessDenied = "access_denied";
     public const string IdpUnavailable = "idp_unavailable";
     public const string SignInFailed = "signin_failed";
+    public const string StepUpUnmet = "step_up_unmet";
 
     public static string Path(HttpRequest request, string reason) =>
         QueryHelpers.AddQueryString($"{request.PathBase}/error", "reason", reason);

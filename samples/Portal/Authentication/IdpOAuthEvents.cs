@@ -52,7 +52,9 @@ public sealed class IdpOAuthEvents(IdpMetadata metadata, IdTokenValidator valida
 
     public override Task RemoteFailure(RemoteFailureContext context)
     {
-        var reason = context.Failure?.Data["error"] as string == "access_denied" ? ErrorPage.AccessDenied
+        var error = context.Failure?.Data["error"] as string;
+        var reason = error == "access_denied" ? ErrorPage.AccessDenied
+            : error == "unmet_authentication_requirements" ? ErrorPage.StepUpUnmet
             : context.Failure?.Message == ErrorPage.IdpUnavailable ? ErrorPage.IdpUnavailable
             : ErrorPage.SignInFailed;
         Log.RemoteFailure(logger, context.Failure, reason);

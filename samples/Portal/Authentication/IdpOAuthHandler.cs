@@ -17,6 +17,7 @@ namespace Portal.Authentication;
 /// <list type="bullet">
 /// <item>the authorization and token endpoints come from Idp's discovery document;</item>
 /// <item>each authorization request carries a fresh <c>nonce</c>, kept in the protected state;</item>
+/// <item>a step-up challenge (<see cref="StepUpRequest"/>) adds <c>acr_values</c> and <c>max_age</c>;</item>
 /// <item>the authorization response's <c>iss</c> (RFC 9207) is checked before the code is redeemed;</item>
 /// <item>the code is redeemed with client_secret_basic (RFC 6749 §2.3.1).</item>
 /// </list>
@@ -59,6 +60,17 @@ public sealed class IdpOAuthHandler(
         var frameworkUrl = base.BuildChallengeUrl(properties, redirectUri);
         var parameters = QueryHelpers.ParseQuery(frameworkUrl[frameworkUrl.IndexOf('?', StringComparison.Ordinal)..]);
         parameters["nonce"] = nonce;
+
+        // Step-up (OpenID Connect Core §3.1.2.1, RFC 9470 §4): a page or the API demanded a level or a fresh authentication.
+        // The items stay in the properties, so the session made from the answer remembers what was asked.
+        if (StepUpRequest.FromProperties(properties) is { } stepUp)
+        {
+            if (stepUp.AcrValues is not null)
+                parameters["acr_values"] = stepUp.AcrValues;
+            if (stepUp.MaxAgeSeconds is { } maxAge)
+                parameters["max_age"] = maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return QueryHelpers.AddQueryString(authorizationEndpoint, parameters);
     }
 

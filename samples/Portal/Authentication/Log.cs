@@ -23,4 +23,13 @@ internal static partial class Log
 
     [LoggerMessage(1006, LogLevel.Warning, "Return from Idp's end-session endpoint with a state that does not match.")]
     public static partial void SignOutStateMismatch(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Warning, "The API at {ApiBaseUrl} could not be used: {Error}")]
+    public static partial void ApiUnavailable(ILogger logger, string apiBaseUrl, string error);
+
+    [LoggerMessage(1008, LogLevel.Information, "Step-up for {Page}: acr_values {AcrValues}, max_age {MaxAge}.")]
+    public static partial void SteppingUp(ILogger logger, string page, string? acrValues, int? maxAge);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Step-up for {Page} not reached; not asking Idp again: {Reason}")]
+    public static partial void StepUpUnreachable(ILogger logger, string page, string reason);
 }

@@ -20,6 +20,8 @@ public sealed class ErrorModel(IOptions<PortalOptions> options) : PageModel
             ErrorPage.AccessDenied => ("Sign-in cancelled", "You cancelled the sign-in, or Idp did not allow it."),
             ErrorPage.IdpUnavailable => ("Idp is not reachable", $"The portal could not reach Idp at {options.Value.Authority}. Is it running?"),
             ErrorPage.SignInFailed => ("Sign-in failed", "The sign-in could not be completed. Please try again."),
+            ErrorPage.StepUpUnmet => ("Higher sign-in level not reached",
+                "Your sign-in could not reach the required level: Idp has no second factor for your account that reaches it (unmet_authentication_requirements)."),
             _ => (Heading, Message),
         };
         if (reason is not null)

@@ -54,12 +54,13 @@ public static class PendingSignIn
 
     public static Task EndAsync(HttpContext http) => http.SignOutAsync(Scheme);
 
-    public static void ConfigureCookie(CookieAuthenticationOptions cookie, IHostEnvironment environment)
+    public static void ConfigureCookie(CookieAuthenticationOptions cookie)
     {
         cookie.Cookie.Name = CookieName;
         cookie.Cookie.HttpOnly = true;
         cookie.Cookie.SameSite = SameSiteMode.Lax;
-        cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // Made Secure for every https issuer by the application's cookie policy (IdpApplication).
+        cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         cookie.ExpireTimeSpan = Lifetime;
         cookie.SlidingExpiration = false;
         cookie.LoginPath = "/signin";

@@ -145,12 +145,13 @@ public sealed class SessionService(
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now));
     }
 
-    public static void ConfigureCookie(CookieAuthenticationOptions cookie, IHostEnvironment environment)
+    public static void ConfigureCookie(CookieAuthenticationOptions cookie)
     {
         cookie.Cookie.Name = CookieName;
         cookie.Cookie.HttpOnly = true;
         cookie.Cookie.SameSite = SameSiteMode.Lax;
-        cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // Made Secure for every https issuer by the application's cookie policy (IdpApplication).
+        cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         cookie.SlidingExpiration = false;
         cookie.LoginPath = "/signin";
         cookie.LogoutPath = "/signout";

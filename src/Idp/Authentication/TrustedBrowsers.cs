@@ -10,7 +10,7 @@ namespace Idp.Authentication;
 /// "Trust this browser for N days": a random token in a cookie, its SHA-256 in <see cref="TrustedBrowser"/>.
 /// It only lets a sign-in skip the second factor; step-up and <c>max_age</c> always ask for one.
 /// </summary>
-public sealed class TrustedBrowsers(IdpDbContext db, AuditTrail audit, TimeProvider clock, IHostEnvironment environment, ILogger<TrustedBrowsers> logger)
+public sealed class TrustedBrowsers(IdpDbContext db, AuditTrail audit, TimeProvider clock, ILogger<TrustedBrowsers> logger)
 {
     public const string CookieName = "idp.trusted";
 
@@ -31,11 +31,11 @@ public sealed class TrustedBrowsers(IdpDbContext db, AuditTrail audit, TimeProvi
         });
         audit.Add(AuditEventTypes.BrowserTrusted, http, subjectId, details: $"{days} days");
         await db.SaveChangesAsync(cancellationToken);
+        // HttpOnly, SameSite and Secure (for https issuers) also come from the application's cookie policy.
         http.Response.Cookies.Append(CookieName, token, new CookieOptions
         {
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
-            Secure = !environment.IsDevelopment() || http.Request.IsHttps,
             Expires = now.AddDays(days),
             Path = "/",
             IsEssential = true,

@@ -26,6 +26,12 @@ public sealed class IdpOptions
     public MfaOptions Mfa { get; set; } = new();
     public List<ClientOptions> Clients { get; set; } = [];
 
+    /// <summary>
+    /// Proxies (load balancers) whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as IP
+    /// addresses or CIDR networks. Empty: only loopback proxies.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>Seed a demo user and demo portal client (Development only).</summary>
     public bool SeedDemoData { get; set; }
 }

@@ -37,6 +37,9 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
         if (options.SigningKeys.PropagationTime >= options.SigningKeys.RotationInterval)
             failures.Add("Idp:SigningKeys:PropagationTime must be shorter than Idp:SigningKeys:RotationInterval.");
 
+        foreach (var proxy in options.TrustedProxies.Where(p => !System.Net.IPNetwork.TryParse(p, out _) && !System.Net.IPAddress.TryParse(p, out _)))
+            failures.Add($"Idp:TrustedProxies: '{proxy}' is neither an IP address nor a CIDR network.");
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Clients.Count; i++)
         {

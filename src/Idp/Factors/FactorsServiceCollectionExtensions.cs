@@ -7,10 +7,10 @@ namespace Idp.Factors;
 public static class FactorsServiceCollectionExtensions
 {
     /// <summary>The second factors and the flow around them. Call before <c>AddIdpProtocol</c>, whose password-only step-up policy is a fallback.</summary>
-    public static IServiceCollection AddIdpFactors(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddIdpFactors(this IServiceCollection services)
     {
         services.AddAuthentication()
-            .AddCookie(PendingSignIn.Scheme, cookie => PendingSignIn.ConfigureCookie(cookie, environment));
+            .AddCookie(PendingSignIn.Scheme, PendingSignIn.ConfigureCookie);
         services.AddScoped<TotpAuthenticators>();
         services.AddScoped<RecoveryCodeStore>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<TotpAuthenticators>());

@@ -164,6 +164,28 @@ public sealed class AppStartupTests
         Assert.Equal(120, clients[1].AccessTokenLifetimeSeconds);
     }
 
+    // The configuration binder adds configured list items to a List<T> property's initial items instead of
+    // replacing them; ClientOptions therefore applies its defaults after binding.
+    [Fact]
+    public async Task ConfiguredClient_AllowedGrantTypesAndScopes_ReplaceTheDefaults()
+    {
+        await using var factory = new IdpFactory().WithClient("api", c =>
+        {
+            c.Secret = TestClients.Secret;
+            c.RequirePkce = false;
+            c.AllowedGrantTypes = ["client_credentials"];
+            c.AllowedScopes = ["api"];
+        });
+
+        var client = factory.Services.GetRequiredService<IOptions<IdpOptions>>().Value.Clients.Single();
+
+        Assert.Equal(["client_credentials"], client.AllowedGrantTypes);
+        Assert.Equal(["api"], client.AllowedScopes);
+        var stored = await factory.WithDbAsync(db => db.Clients.SingleAsync(c => c.ClientId == "api"));
+        Assert.Equal(["client_credentials"], stored.AllowedGrantTypes);
+        Assert.Equal(["api"], stored.AllowedScopes);
+    }
+
     [Fact]
     public async Task WithSetting_AfterStart_IsRefused()
     {

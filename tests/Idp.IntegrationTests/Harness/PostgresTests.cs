@@ -33,8 +33,33 @@ public sealed class PostgresTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection);
         command.Parameters.AddWithValue("name", name);
+        // The drop runs in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long count;
+        while ((count = (long)(await command.ExecuteScalarAsync())!) != 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
 
-        Assert.Equal(0L, await command.ExecuteScalarAsync());
+        Assert.Equal(0L, count);
+    }
+
+    [PostgresFact]
+    public async Task Postgres_ManyFactoriesAtOnce_EachGetAFreshMigratedDatabase()
+    {
+        var factories = Enumerable.Range(0, 6).Select(_ => new IdpFactory()).ToList();
+        try
+        {
+            var users = await Task.WhenAll(factories.Select(f => f.CreateUserAsync()));
+            var counts = await Task.WhenAll(factories.Select(f => f.WithDbAsync(db => db.Users.CountAsync())));
+
+            Assert.Equal(6, factories.Select(f => f.Database.Name).Distinct().Count());
+            Assert.All(counts, c => Assert.Equal(1, c));
+            Assert.Equal(6, users.Select(u => u.Id).Distinct().Count());
+        }
+        finally
+        {
+            foreach (var factory in factories)
+                await factory.DisposeAsync();
+        }
     }
 
     [SqliteFact]

@@ -91,6 +91,13 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Writes what the application logs to the test's output (shown when the test fails).</summary>
+    public IdpFactory WithOutput(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        Logs.ForwardTo(line => output.WriteLine($"[{NodeName}] {line}"));
+        return this;
+    }
+
     /// <summary>Replaces or adds services after the application registered its own (<c>services.RemoveAll&lt;X&gt;()</c> …).</summary>
     public IdpFactory WithServices(Action<IServiceCollection> configure)
     {

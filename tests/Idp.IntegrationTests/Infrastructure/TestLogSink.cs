@@ -12,6 +12,10 @@ public sealed record LogEntry(string Category, LogLevel Level, EventId EventId, 
 public sealed class TestLogSink : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private volatile Action<string>? _forward;
+
+    /// <summary>Also writes every entry to <paramref name="write"/> (a test's output), from now on.</summary>
+    public void ForwardTo(Action<string> write) => _forward = write;
 
     public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
@@ -31,7 +35,21 @@ public sealed class TestLogSink : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink._entries.Enqueue(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var entry = new LogEntry(category, logLevel, eventId, formatter(state, exception), exception);
+            sink._entries.Enqueue(entry);
+            if (sink._forward is { } forward)
+            {
+                try
+                {
+                    forward($"{logLevel,-11} {category}[{eventId.Id}] {entry.Message}{(exception is null ? "" : "\n" + exception)}");
+                }
+                catch (InvalidOperationException)
+                {
+                    // The test has finished; its output no longer takes lines.
+                }
+            }
+        }
     }
 }
