@@ -68,9 +68,10 @@ public sealed class SecondFactorFlow(
             return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, cancellationToken);
         }
 
+        // The grace sign-ins stay free even when a portal asks for more voluntarily (it gets the password level);
+        // an essential acr is answered unmet_authentication_requirements by the engine.
         var graceUsed = Mfa.EnrolAtFirstSignIn || user.SignInCount >= Mfa.GraceSignIns;
-        var due = user.MustEnrol
-            || (policy != MfaPolicy.Never && (graceUsed || requested >= AuthenticationLevel.SecondFactor));
+        var due = user.MustEnrol || (policy != MfaPolicy.Never && graceUsed);
         if (!due)
             return await PasswordOnlyAsync(http, user, remember, portal, "enrolment not yet due");
 
