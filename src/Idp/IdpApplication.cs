@@ -2,6 +2,7 @@ using Idp.Authentication;
 using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Factors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class IdpApplication
         services.AddIdpData(builder.Configuration);
         services.AddIdpSecurity();
         services.AddIdpAccounts();
+        services.AddIdpFactors();
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();

@@ -16,6 +16,19 @@ public static class AuditEventTypes
     public const string ConsentGranted = "consent.granted";
     public const string ConsentDenied = "consent.denied";
     public const string SignedOut = "signout";
+    public const string FactorEnrolled = "factor.enrolled";
+    public const string FactorRemoved = "factor.removed";
+    public const string FactorRenamed = "factor.renamed";
+    public const string FactorVerified = "factor.verified";
+    public const string FactorFailed = "factor.failed";
+    public const string FactorReplayed = "factor.replayed";
+    public const string FactorLocked = "factor.locked";
+    public const string RecoveryCodesGenerated = "recovery_codes.generated";
+    public const string RecoveryCodeUsed = "recovery_code.used";
+    public const string RecoveryCodeFailed = "recovery_code.failed";
+    public const string BrowserTrusted = "trusted_browser.added";
+    public const string TrustedBrowserRevoked = "trusted_browser.revoked";
+    public const string StepUp = "signin.step_up";
 }
 
 /// <summary>Writes <see cref="AuditEvent"/> rows. Details are short reasons, never secrets.</summary>

@@ -23,6 +23,7 @@ public sealed class IdpOptions
     public SigningKeyOptions SigningKeys { get; set; } = new();
     public SessionOptions Session { get; set; } = new();
     public AccountOptions Accounts { get; set; } = new();
+    public MfaOptions Mfa { get; set; } = new();
     public List<ClientOptions> Clients { get; set; } = [];
 
     /// <summary>
@@ -129,4 +130,43 @@ public sealed class ClientOptions
     public int? IdTokenLifetimeSeconds { get; set; }
     public int? RefreshTokenLifetimeSeconds { get; set; }
     public string? BackChannelLogoutUri { get; set; }
+
+    /// <summary>Second-factor policy for this client (the stricter of this and <c>Idp:Mfa:Policy</c> applies).</summary>
+    public Factors.MfaPolicy? MfaPolicy { get; set; }
+
+    /// <summary>"Trust this browser" days for this client (0: off, e.g. a portal that demands a factor at every sign-in).</summary>
+    [Range(0, 365)]
+    public int? TrustBrowserDays { get; set; }
+}
+
+/// <summary>The <c>Idp:Mfa</c> section: when a second factor is enrolled and asked for.</summary>
+public sealed class MfaOptions
+{
+    /// <summary>
+    /// Required (default): once enrolled, every sign-in asks for the second factor. StepUpOnly: only when a portal
+    /// asks for the level. Never: not asked at sign-in and no enrolment prompt (users may still add one on the profile).
+    /// </summary>
+    public Factors.MfaPolicy Policy { get; set; } = Factors.MfaPolicy.Required;
+
+    /// <summary>Sign-ins after registration without a second factor (default 1: the first is free, the next enrols).</summary>
+    [Range(0, 100)]
+    public int GraceSignIns { get; set; } = 1;
+
+    /// <summary>Enrol at the very first sign-in (ignores <see cref="GraceSignIns"/>).</summary>
+    public bool EnrolAtFirstSignIn { get; set; }
+
+    /// <summary>TOTP steps accepted either side of the current one (RFC 6238 §5.2).</summary>
+    [Range(0, 3)]
+    public int TotpWindow { get; set; } = 1;
+
+    /// <summary>Days a browser may be trusted after a second factor ("trust this browser"); 0: off.</summary>
+    [Range(0, 365)]
+    public int TrustBrowserDays { get; set; }
+
+    /// <summary>The issuer shown in authenticator apps (otpauth URI); default "Idp".</summary>
+    [StringLength(64)]
+    public string AuthenticatorIssuer { get; set; } = "Idp";
+
+    /// <summary>How long a second factor counts as fresh for removing factors or new recovery codes.</summary>
+    public TimeSpan FreshFactor { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -23,6 +23,9 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<UserFactor> UserFactors => Set<UserFactor>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<TrustedBrowser> TrustedBrowsers => Set<TrustedBrowser>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -47,6 +50,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             client.Property(c => c.SecretHash).HasMaxLength(100);
             client.Property(c => c.SigningAlgorithm).HasMaxLength(10);
             client.Property(c => c.BackChannelLogoutUri).HasMaxLength(2000);
+            client.Property(c => c.MfaPolicy).HasConversion<int?>();
             client.Ignore(c => c.IsPublic);
             SpaceSeparated(client.Property(c => c.RedirectUris));
             SpaceSeparated(client.Property(c => c.PostLogoutRedirectUris));
@@ -142,6 +146,35 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
         });
 
         builder.Entity<DataProtectionKey>(key => key.Property(k => k.FriendlyName).HasMaxLength(100));
+
+        builder.Entity<UserFactor>(factor =>
+        {
+            factor.Property(f => f.Id).HasMaxLength(64);
+            factor.Property(f => f.SubjectId).HasMaxLength(64);
+            factor.Property(f => f.Name).HasMaxLength(100);
+            factor.Property(f => f.ProtectedSecret).HasMaxLength(500);
+            factor.Property(f => f.Kind).HasConversion<int>();
+            factor.HasIndex(f => f.SubjectId);
+            factor.HasOne<IdpUser>().WithMany().HasForeignKey(f => f.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<RecoveryCode>(code =>
+        {
+            code.Property(c => c.SubjectId).HasMaxLength(64);
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasIndex(c => new { c.SubjectId, c.CodeHash });
+            code.HasOne<IdpUser>().WithMany().HasForeignKey(c => c.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<TrustedBrowser>(browser =>
+        {
+            browser.Property(b => b.Id).HasMaxLength(64);
+            browser.Property(b => b.SubjectId).HasMaxLength(64);
+            browser.Property(b => b.UserAgent).HasMaxLength(512);
+            browser.HasIndex(b => b.SubjectId);
+            browser.HasIndex(b => b.ExpiresAt);
+            browser.HasOne<IdpUser>().WithMany().HasForeignKey(b => b.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     /// <summary>Lists of URIs, scopes and grant types as one space-separated column, the same on every provider.</summary>

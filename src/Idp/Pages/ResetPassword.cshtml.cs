@@ -32,6 +32,7 @@ public sealed class ResetPasswordInput
 public sealed class ResetPasswordModel(
     UserManager<IdpUser> users,
     SessionService sessions,
+    TrustedBrowsers trustedBrowsers,
     AuditTrail audit,
     IOptions<IdentityOptions> identity,
     IStringLocalizer<SharedResource> text,
@@ -88,6 +89,7 @@ public sealed class ResetPasswordModel(
         audit.Add(AuditEventTypes.PasswordReset, HttpContext, user.Id);
         await users.UpdateAsync(user);
         var ended = await sessions.EndAllSessionsAsync(user.Id);
+        await trustedBrowsers.RevokeAllAsync(HttpContext, user.Id, cancellationToken);
         UiLog.PasswordReset(logger, user.Id, ended);
         Done = true;
         return Page();

@@ -52,6 +52,9 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         _settings["Idp:SeedDemoData"] = "false";
         // Scheduled jobs would run on the fake clock at random moments; tests that need them run them directly.
         _settings["Idp:Jobs:Enabled"] = "false";
+        // Tests of other features sign the same user in several times and expect a password-only session; the
+        // second-factor tests set Idp:Mfa:GraceSignIns (product default 1) themselves.
+        _settings["Idp:Mfa:GraceSignIns"] = "100";
         ClientOptions.BaseAddress = new Uri(Issuer);
         ClientOptions.AllowAutoRedirect = false;
     }

@@ -24,6 +24,12 @@ public sealed class Client
     public int IdTokenLifetimeSeconds { get; set; } = 300;
     public int RefreshTokenLifetimeSeconds { get; set; } = 30 * 24 * 3600;
 
+    /// <summary>Second-factor policy for this client; null: the global <c>Idp:Mfa:Policy</c>. The stricter of the two applies.</summary>
+    public Factors.MfaPolicy? MfaPolicy { get; set; }
+
+    /// <summary>"Trust this browser" days for this client; null: the global <c>Idp:Mfa:TrustBrowserDays</c>; 0: off.</summary>
+    public int? TrustBrowserDays { get; set; }
+
     public string? BackChannelLogoutUri { get; set; }
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }

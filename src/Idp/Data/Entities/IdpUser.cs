@@ -21,5 +21,11 @@ public sealed class IdpUser : IdentityUser
     /// <summary>Lockouts since the last successful sign-in; each lockout lasts twice as long as the one before.</summary>
     public int LockoutCount { get; set; }
 
+    /// <summary>Enrolment of a second factor is due at the next sign-in whatever the policy (set by a helpdesk reset).</summary>
+    public bool MustEnrol { get; set; }
+
+    /// <summary>The welcome screen of the second factor ("Willkommen zu Secure Login") was shown; it is shown once.</summary>
+    public bool WelcomeShown { get; set; }
+
     public string FullName => $"{GivenName} {FamilyName}".Trim();
 }

@@ -20,6 +20,7 @@ public sealed class FieldTagHelper : TagHelper
     public string Type { get; set; } = "text";
     public string? Autocomplete { get; set; }
     public string? Inputmode { get; set; }
+    public string? Pattern { get; set; }
     public string? Hint { get; set; }
     public string? Label { get; set; }
     public bool Autofocus { get; set; }
@@ -105,6 +106,8 @@ public sealed class FieldTagHelper : TagHelper
             input.Attributes["autocomplete"] = Autocomplete;
         if (Inputmode is not null)
             input.Attributes["inputmode"] = Inputmode;
+        if (Pattern is not null)
+            input.Attributes["pattern"] = Pattern;
         if (Maxlength is not null)
             input.Attributes["maxlength"] = Maxlength.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!Optional)

@@ -36,7 +36,7 @@ public sealed class SignInInput
 /// </summary>
 public sealed class SignInModel(
     PasswordSignIn passwordSignIn,
-    SessionService sessions,
+    SecondFactorFlow secondFactor,
     PortalInteraction interaction,
     UserManager<IdpUser> users,
     AccountEmails emails,
@@ -80,8 +80,8 @@ public sealed class SignInModel(
         switch (result.Status)
         {
             case PasswordSignInStatus.Succeeded:
-                await sessions.SignInAsync(HttpContext, result.User!, [AuthenticationMethods.Password], AuthenticationLevel.Password, Input.RememberMe);
-                return LocalRedirect(interaction.ContinueUrl(Portal));
+                // The second factor decides: challenge, enrolment, or a password-only session.
+                return LocalRedirect(await secondFactor.AfterPasswordAsync(HttpContext, result.User!, Input.RememberMe, Portal, cancellationToken));
 
             case PasswordSignInStatus.AmbiguousLogin:
                 ModelState.AddModelError($"{nameof(Input)}.{nameof(SignInInput.Login)}", text["SignIn_AmbiguousEmail"]);

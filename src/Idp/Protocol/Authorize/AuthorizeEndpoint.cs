@@ -106,12 +106,28 @@ public sealed class AuthorizeEndpoint(
             hintedSubject = hint.Subject;
         }
 
+        var maxAgeExceeded = request.MaxAge is { } maxAge && !authenticatedNow && session is not null && now - session.AuthTime > TimeSpan.FromSeconds(maxAge);
         var needsLogin = session is null
             || (request.Prompt.Contains(PromptValues.Login) && !authenticatedNow)
-            || (request.MaxAge is { } maxAge && !authenticatedNow && now - session.AuthTime > TimeSpan.FromSeconds(maxAge))
             || (hintedSubject is not null && hintedSubject != session.SubjectId);
         if (needsLogin)
             return await InteractAsync(request, record, handle, Errors.LoginRequired, SignInPath, cancellationToken);
+
+        // max_age exceeded (OpenID Connect Core §3.1.2.1): a user with a second factor proves it afresh (step-up,
+        // not the password again); a user without one signs in again. prompt=login stays a full sign-in.
+        if (maxAgeExceeded)
+        {
+            var reachable = await stepUp.GetReachableLevelAsync(user!, cancellationToken);
+            var current = AuthenticationLevels.FromAcr(session!.Acr) ?? AuthenticationLevel.Password;
+            var level = new[] { current, request.RequestedLevel?.Level ?? AuthenticationLevel.Password, AuthenticationLevel.SecondFactor }.Max();
+            if (reachable >= level && !request.Prompt.Contains(PromptValues.None))
+            {
+                var (freshHandle, _) = record is null ? await parked.CreateAsync(AuthorizationRequestKind.Interaction, request.Client.ClientId, request.Raw, cancellationToken) : (handle!, record);
+                if (stepUp.StepUpUrl(freshHandle, level) is { } freshUrl)
+                    return TypedResults.Redirect(freshUrl);
+            }
+            return await InteractAsync(request, record, handle, Errors.LoginRequired, SignInPath, cancellationToken);
+        }
 
         // Step-up (RFC 9470, OpenID Connect Core §3.1.2.1): essential acr must be met; voluntary acr_values are met when possible.
         if (request.RequestedLevel is { } requested)

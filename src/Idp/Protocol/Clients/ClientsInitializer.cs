@@ -49,6 +49,8 @@ public sealed class ClientsInitializer(IdpDbContext db, IOptions<IdpOptions> opt
         client.IdTokenLifetimeSeconds = declared.IdTokenLifetimeSeconds ?? 300;
         client.RefreshTokenLifetimeSeconds = declared.RefreshTokenLifetimeSeconds ?? 30 * 24 * 3600;
         client.BackChannelLogoutUri = declared.BackChannelLogoutUri;
+        client.MfaPolicy = declared.MfaPolicy;
+        client.TrustBrowserDays = declared.TrustBrowserDays;
         client.Enabled = true;
     }
 }

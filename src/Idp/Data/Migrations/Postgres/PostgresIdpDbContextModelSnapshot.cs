@@ -217,6 +217,9 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("boolean");
 
+                    b.Property<int?>("MfaPolicy")
+                        .HasColumnType("integer");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -241,6 +244,9 @@ namespace Idp.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<int?>("TrustBrowserDays")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -344,6 +350,9 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("MustEnrol")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -378,6 +387,9 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("WelcomeShown")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -427,6 +439,37 @@ namespace Idp.Data.Migrations.Postgres
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("Outbox");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId", "CodeHash");
+
+                    b.ToTable("RecoveryCodes");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.RefreshToken", b =>
@@ -547,6 +590,87 @@ namespace Idp.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("SigningKeys");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.TrustedBrowser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LockedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("UserFactors");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserSession", b =>
@@ -767,6 +891,33 @@ namespace Idp.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.RecoveryCode", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.TrustedBrowser", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserSessionClient", b =>

@@ -209,6 +209,9 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("MfaPolicy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PostLogoutRedirectUris")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -233,6 +236,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("TrustBrowserDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -334,6 +340,9 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long?>("LockoutEnd")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MustEnrol")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -368,6 +377,9 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("WelcomeShown")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -415,6 +427,35 @@ namespace Idp.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt");
 
                     b.ToTable("Outbox");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId", "CodeHash");
+
+                    b.ToTable("RecoveryCodes");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.RefreshToken", b =>
@@ -535,6 +576,87 @@ namespace Idp.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("SigningKeys");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.TrustedBrowser", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAcceptedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LockedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("UserFactors");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserSession", b =>
@@ -751,6 +873,33 @@ namespace Idp.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.RecoveryCode", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.TrustedBrowser", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
+                {
+                    b.HasOne("Idp.Data.Entities.IdpUser", null)
+                        .WithMany()
+                        .HasForeignKey("SubjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserSessionClient", b =>

@@ -1,0 +1,200 @@
+using Idp.Accounts;
+using Idp.Configuration;
+using Idp.Data.Entities;
+using Idp.Factors;
+using Idp.Pages.Infrastructure;
+using Idp.Protocol.Clients;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Idp.Authentication;
+
+/// <summary>
+/// Where a second-factor page stands: either a pending sign-in (password done, no session yet) or a session
+/// that steps up (the authorization endpoint asked for more, or the profile wants a fresh factor).
+/// </summary>
+public sealed record SecondFactorState(IdpUser User, string? RequestId, string? Then, bool Remember, PendingPurpose? Pending, UserSession? Session)
+{
+    public bool IsPending => Pending is not null;
+}
+
+/// <summary>
+/// The second factor between the password and the session: the one decision after the password (challenge,
+/// enrol, or sign in), and the one completion every factor's page calls. Speaks to factors only through
+/// <see cref="ISecondFactor"/> and <see cref="FactorRegistry"/>.
+/// </summary>
+public sealed class SecondFactorFlow(
+    SessionService sessions,
+    FactorRegistry registry,
+    TrustedBrowsers trustedBrowsers,
+    IClientStore clients,
+    PortalInteraction interaction,
+    UserManager<IdpUser> users,
+    AuditTrail audit,
+    TimeProvider clock,
+    IOptions<IdpOptions> options,
+    ILogger<SecondFactorFlow> logger)
+{
+    public const string WelcomePath = "/enrol/welcome";
+    public const string ChoosePath = "/enrol";
+    public const string ProfilePath = "/profile";
+    /// <summary>The only place a flow without a portal request may return to besides "/".</summary>
+    public const string ThenProfile = "profile";
+
+    private MfaOptions Mfa => options.Value.Mfa;
+
+    /// <summary>
+    /// After the right password: (a) the user has a factor and one is required → its challenge page;
+    /// (b) no factor and enrolment is due → the welcome page (once) or the choice of factor;
+    /// (c) otherwise → a password-only session. Never skips a due enrolment.
+    /// </summary>
+    public async Task<string> AfterPasswordAsync(HttpContext http, IdpUser user, bool remember, AuthorizationContext? portal, CancellationToken cancellationToken = default)
+    {
+        var client = portal is null ? null : await clients.FindAsync(portal.ClientId, cancellationToken);
+        var policy = EffectivePolicy(client);
+        var requested = portal?.AcrValues.Select(AuthenticationLevels.FromAcr).Max() ?? AuthenticationLevel.Password;
+        var factors = await registry.ListPrimaryAsync(user.Id, cancellationToken);
+
+        if (factors.Count > 0)
+        {
+            var required = policy == MfaPolicy.Required || requested >= AuthenticationLevel.SecondFactor;
+            if (!required)
+                return await PasswordOnlyAsync(http, user, remember, portal, "policy does not ask");
+            if (requested < AuthenticationLevel.SecondFactor && TrustDays(client) > 0 && await trustedBrowsers.IsTrustedAsync(http, user.Id, cancellationToken))
+                return await PasswordOnlyAsync(http, user, remember, portal, "trusted browser");
+
+            await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Challenge));
+            FactorsLog.Decided(logger, user.Id, "challenge");
+            return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, cancellationToken);
+        }
+
+        // The grace sign-ins stay free even when a portal asks for more voluntarily (it gets the password level);
+        // an essential acr is answered unmet_authentication_requirements by the engine.
+        var graceUsed = Mfa.EnrolAtFirstSignIn || user.SignInCount >= Mfa.GraceSignIns;
+        var due = user.MustEnrol || (policy != MfaPolicy.Never && graceUsed);
+        if (!due)
+            return await PasswordOnlyAsync(http, user, remember, portal, "enrolment not yet due");
+
+        await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Enrol));
+        FactorsLog.Decided(logger, user.Id, "enrol");
+        return Link(user.WelcomeShown ? ChoosePath : WelcomePath, portal?.RequestId, null);
+    }
+
+    /// <summary>
+    /// The state of a second-factor page: the pending sign-in when there is one, otherwise the session (when
+    /// <paramref name="allowSession"/>). Null when neither is usable: the page sends the browser to sign in.
+    /// </summary>
+    public async Task<SecondFactorState?> LoadAsync(HttpContext http, string? requestId, string? then, bool allowSession = true)
+    {
+        var pending = await PendingSignIn.ReadAsync(http);
+        if (pending is not null)
+        {
+            var pendingUser = await users.FindByIdAsync(pending.SubjectId);
+            if (pendingUser is null || pendingUser.SecurityStamp != pending.SecurityStamp || await users.IsLockedOutAsync(pendingUser))
+            {
+                await PendingSignIn.EndAsync(http);
+                FactorsLog.PendingMissing(logger);
+                return null;
+            }
+            return new SecondFactorState(pendingUser, pending.RequestId, null, pending.Remember, pending.Purpose, null);
+        }
+        if (!allowSession)
+            return null;
+        var session = await sessions.GetCurrentAsync(http);
+        var user = session is null ? null : await users.FindByIdAsync(session.SubjectId);
+        if (user is null)
+        {
+            FactorsLog.PendingMissing(logger);
+            return null;
+        }
+        return new SecondFactorState(user, string.IsNullOrEmpty(requestId) || requestId.Length > 200 ? null : requestId, then == ThenProfile ? then : null, false, null, session);
+    }
+
+    /// <summary>
+    /// A factor was verified (or enrolled with a verified code): the pending sign-in becomes a session with the
+    /// factor's <c>amr</c> and level, or the session steps up. Returns where the browser goes next.
+    /// </summary>
+    public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyCollection<string> amr = [.. factor.Amr, AuthenticationMethods.MultiFactor];
+        if (state.IsPending)
+        {
+            await PendingSignIn.EndAsync(http);
+            if (state.User.MustEnrol)
+            {
+                state.User.MustEnrol = false;
+                await users.UpdateAsync(state.User);
+            }
+            await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. amr], factor.Level, state.Remember);
+            if (trustBrowser)
+            {
+                var days = TrustDays(await ClientOfAsync(state.RequestId, cancellationToken));
+                if (days > 0)
+                    await trustedBrowsers.TrustAsync(http, state.User.Id, days, cancellationToken);
+            }
+            FactorsLog.Completed(logger, state.User.Id, factor.Kind, "sign-in");
+        }
+        else if (state.Session is not null)
+        {
+            await sessions.StepUpAsync(state.Session, amr, factor.Level);
+            await audit.RecordAsync(AuditEventTypes.StepUp, http, state.User.Id, details: factor.Kind.ToString(), cancellationToken: cancellationToken);
+            FactorsLog.Completed(logger, state.User.Id, factor.Kind, "step-up");
+        }
+        return await ContinueUrlAsync(state, cancellationToken);
+    }
+
+    /// <summary>Back to the portal's request, to the profile, or home.</summary>
+    public async Task<string> ContinueUrlAsync(SecondFactorState state, CancellationToken cancellationToken = default)
+    {
+        var portal = await interaction.GetContextAsync(state.RequestId, cancellationToken);
+        if (portal is not null)
+            return interaction.ContinueUrl(portal);
+        return state.Then == ThenProfile ? ProfilePath : "/";
+    }
+
+    /// <summary>The challenge page of the factor used last (or any factor, when all are locked).</summary>
+    public async Task<string> ChallengeUrlAsync(string subjectId, string? requestId, string? then, CancellationToken cancellationToken = default)
+    {
+        var factors = await registry.ListPrimaryAsync(subjectId, cancellationToken);
+        var chosen = factors.FirstOrDefault(f => !f.Locked) ?? factors.FirstOrDefault();
+        var factor = chosen is null ? registry.All.First(f => f.IsFallback) : registry.Get(chosen.Kind)!;
+        return Link(factor.ChallengePath, requestId, then);
+    }
+
+    /// <summary>Whether the session proved a second factor within <see cref="MfaOptions.FreshFactor"/> (removing factors, new recovery codes).</summary>
+    public bool IsFresh(UserSession session) =>
+        session.Amr.Split(' ').Contains(AuthenticationMethods.MultiFactor) && clock.GetUtcNow() - session.AuthTime <= Mfa.FreshFactor;
+
+    /// <summary>The "trust this browser" days offered after a factor, for the state's portal (0: not offered).</summary>
+    public async Task<int> TrustDaysAsync(SecondFactorState state, CancellationToken cancellationToken = default) =>
+        state.IsPending ? TrustDays(await ClientOfAsync(state.RequestId, cancellationToken)) : 0;
+
+    public static string Link(string path, string? requestId, string? then)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(requestId))
+            query.Add("request_id=" + Uri.EscapeDataString(requestId));
+        if (then == ThenProfile)
+            query.Add("then=" + ThenProfile);
+        return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
+    }
+
+    private async Task<string> PasswordOnlyAsync(HttpContext http, IdpUser user, bool remember, AuthorizationContext? portal, string reason)
+    {
+        FactorsLog.Decided(logger, user.Id, "password only: " + reason);
+        await sessions.SignInAsync(http, user, [AuthenticationMethods.Password], AuthenticationLevel.Password, remember);
+        return interaction.ContinueUrl(portal);
+    }
+
+    private async Task<Client?> ClientOfAsync(string? requestId, CancellationToken cancellationToken)
+    {
+        var portal = await interaction.GetContextAsync(requestId, cancellationToken);
+        return portal is null ? null : await clients.FindAsync(portal.ClientId, cancellationToken);
+    }
+
+    /// <summary>The stricter of the global and the client's policy: a client can only tighten.</summary>
+    private MfaPolicy EffectivePolicy(Client? client) =>
+        client?.MfaPolicy is { } own && own > Mfa.Policy ? own : Mfa.Policy;
+
+    private int TrustDays(Client? client) => client?.TrustBrowserDays ?? Mfa.TrustBrowserDays;
+}

@@ -1,0 +1,48 @@
+using Idp.Authentication;
+
+namespace Idp.Factors;
+
+/// <summary>All second factors: lists a user's factors across kinds and the level they can reach.</summary>
+public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
+{
+    public IReadOnlyList<ISecondFactor> All { get; } = factors.OrderBy(f => f.IsFallback).ThenBy(f => f.Kind).ToList();
+
+    public ISecondFactor? Get(FactorKind kind) => All.FirstOrDefault(f => f.Kind == kind);
+
+    /// <summary>Factors the user can enrol by themselves (an enrolment page).</summary>
+    public IEnumerable<ISecondFactor> Enrollable => All.Where(f => f.EnrolPath is not null);
+
+    /// <summary>Every factor of the user, fallbacks included, most recently used first.</summary>
+    public async Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var result = new List<FactorInfo>();
+        foreach (var factor in All)
+            result.AddRange(await factor.ListAsync(subjectId, cancellationToken));
+        return result.OrderByDescending(f => f.LastUsedAt ?? f.CreatedAt).ToList();
+    }
+
+    /// <summary>The user's real (non-fallback) factors.</summary>
+    public async Task<IReadOnlyList<FactorInfo>> ListPrimaryAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        (await ListAsync(subjectId, cancellationToken)).Where(f => Get(f.Kind) is { IsFallback: false }).ToList();
+
+    /// <summary>The highest level the user's factors reach: a fallback alone reaches nothing beyond the password.</summary>
+    public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var level = AuthenticationLevel.Password;
+        foreach (var info in await ListPrimaryAsync(subjectId, cancellationToken))
+        {
+            if (!info.Locked && Get(info.Kind) is { } factor && factor.Level > level)
+                level = factor.Level;
+        }
+        return level;
+    }
+
+    /// <summary>Removes all second factors of the user (helpdesk reset).</summary>
+    public async Task<int> RemoveAllAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var removed = 0;
+        foreach (var factor in All)
+            removed += await factor.RemoveAllAsync(subjectId, cancellationToken);
+        return removed;
+    }
+}

@@ -1,0 +1,24 @@
+using Idp.Authentication;
+using Idp.Factors.RecoveryCodes;
+using Idp.Factors.Totp;
+
+namespace Idp.Factors;
+
+public static class FactorsServiceCollectionExtensions
+{
+    /// <summary>The second factors and the flow around them. Call before <c>AddIdpProtocol</c>, whose password-only step-up policy is a fallback.</summary>
+    public static IServiceCollection AddIdpFactors(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddCookie(PendingSignIn.Scheme, PendingSignIn.ConfigureCookie);
+        services.AddScoped<TotpAuthenticators>();
+        services.AddScoped<RecoveryCodeStore>();
+        services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<TotpAuthenticators>());
+        services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<RecoveryCodeStore>());
+        services.AddScoped<FactorRegistry>();
+        services.AddScoped<IStepUpPolicy, FactorStepUpPolicy>();
+        services.AddScoped<TrustedBrowsers>();
+        services.AddScoped<SecondFactorFlow>();
+        return services;
+    }
+}

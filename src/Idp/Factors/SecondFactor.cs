@@ -1,0 +1,63 @@
+using Idp.Authentication;
+
+namespace Idp.Factors;
+
+/// <summary>The kinds of second factor. Persisted by value: never renumber, keep retired values.</summary>
+public enum FactorKind
+{
+    Totp = 1,
+    RecoveryCode = 2,
+    Push = 3,
+    Passkey = 4,
+}
+
+/// <summary>When a second factor is asked for. Ordered weakest first: the stricter of global and client policy applies.</summary>
+public enum MfaPolicy
+{
+    Never = 1,
+    StepUpOnly = 2,
+    Required = 3,
+}
+
+/// <summary>One enrolled factor (or, for recovery codes, the set of them) as the UI shows it.</summary>
+public sealed record FactorInfo(
+    string Id,
+    FactorKind Kind,
+    string Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastUsedAt,
+    bool Locked,
+    int? Remaining = null);
+
+/// <summary>
+/// What every second factor offers the sign-in flow, step-up, the profile page and the helpdesk reset. Each
+/// factor has its own challenge page (a code field, a push wait, a WebAuthn ceremony …) that verifies and then
+/// calls <see cref="Authentication.SecondFactorFlow.CompleteAsync"/>; nothing else of the flow knows the kinds.
+/// </summary>
+public interface ISecondFactor
+{
+    FactorKind Kind { get; }
+
+    /// <summary>The level a successful verification reaches.</summary>
+    AuthenticationLevel Level { get; }
+
+    /// <summary>RFC 8176 values this factor adds to the session (besides <c>mfa</c>, which the flow adds).</summary>
+    IReadOnlyList<string> Amr { get; }
+
+    /// <summary>A fallback (recovery codes): offered, never chosen first, never counted as an enrolled factor.</summary>
+    bool IsFallback { get; }
+
+    /// <summary>The page that asks for this factor (gets <c>request_id</c>).</summary>
+    string ChallengePath { get; }
+
+    /// <summary>The page that enrols one, or null when it cannot be enrolled by the user directly.</summary>
+    string? EnrolPath { get; }
+
+    Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes one; false when it is not the user's.</summary>
+    Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every one of the user's factors of this kind (helpdesk reset, last factor removed).</summary>
+    Task<int> RemoveAllAsync(string subjectId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,135 @@
+using Idp.Accounts;
+using Idp.Authentication;
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.Factors;
+using Idp.Factors.RecoveryCodes;
+using Idp.Factors.Totp;
+using Idp.Pages.Enrol;
+using Idp.Resources;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Idp.Pages.Profile;
+
+/// <summary>
+/// "Secure Login Profil": the user's factors (add, rename, remove), recovery codes, trusted browsers and other
+/// sessions. Removing a factor and new recovery codes need a second factor proved within the last minutes.
+/// </summary>
+public sealed class ProfileModel(
+    SessionService sessions,
+    SecondFactorFlow flow,
+    FactorRegistry registry,
+    TotpAuthenticators totp,
+    RecoveryCodeStore recoveryCodes,
+    TrustedBrowsers trustedBrowsers,
+    UserManager<IdpUser> users,
+    IdpDbContext db,
+    AuditTrail audit,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> text,
+    ILogger<ProfileModel> logger) : PageModel
+{
+    public IdpUser? Account { get; private set; }
+    public IReadOnlyList<FactorInfo> Factors { get; private set; } = [];
+    public FactorInfo? Codes { get; private set; }
+    public IReadOnlyList<TrustedBrowser> Browsers { get; private set; } = [];
+    public int OtherSessions { get; private set; }
+    public bool Fresh { get; private set; }
+    public string? Notice { get; private set; }
+
+    public string AddTotpUrl => SecondFactorFlow.Link(TotpAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) is { } redirect ? redirect : Page();
+
+    public async Task<IActionResult> OnPostRenameAsync(string? id, string? name, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (string.IsNullOrEmpty(id) || string.IsNullOrWhiteSpace(name) || !await totp.RenameAsync(Account!.Id, id, name, cancellationToken))
+        {
+            ModelState.AddModelError("", text["Profile_RenameFailed"]);
+            return Page();
+        }
+        await audit.RecordAsync(AuditEventTypes.FactorRenamed, HttpContext, Account.Id, details: id, cancellationToken: cancellationToken);
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(FactorKind kind, string? id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (!Fresh)
+            return StepUpFirst();
+        var factor = registry.Get(kind);
+        if (factor is null || string.IsNullOrEmpty(id) || !await factor.RemoveAsync(Account!.Id, id, cancellationToken))
+        {
+            ModelState.AddModelError("", text["Profile_RemoveFailed"]);
+            return Page();
+        }
+        audit.Add(AuditEventTypes.FactorRemoved, HttpContext, Account.Id, details: $"{kind} {id}");
+        FactorsLog.Removed(logger, Account.Id, kind, id);
+        // Without a real factor, recovery codes would be a second factor of their own: they go too.
+        if ((await registry.ListPrimaryAsync(Account.Id, cancellationToken)).Count == 0)
+            await recoveryCodes.RemoveAllAsync(Account.Id, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRegenerateCodesAsync(CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (!Fresh)
+            return StepUpFirst();
+        if (Factors.Count == 0)
+            return RedirectToPage();
+        TempData[EnrolTotpModel.RecoveryCodesKey] = string.Join('\n', await recoveryCodes.GenerateAsync(HttpContext, Account!.Id, cancellationToken));
+        return LocalRedirect(SecondFactorFlow.Link(RecoveryCodeStore.ShowPage, null, SecondFactorFlow.ThenProfile));
+    }
+
+    public async Task<IActionResult> OnPostRevokeBrowserAsync(string? id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (!string.IsNullOrEmpty(id))
+            await trustedBrowsers.RevokeAsync(HttpContext, Account!.Id, id, cancellationToken);
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostSignOutOthersAsync(CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        var current = await sessions.GetCurrentAsync(HttpContext);
+        var now = clock.GetUtcNow();
+        var ended = await db.UserSessions.Where(s => s.SubjectId == Account!.Id && s.EndedAt == null && s.Id != current!.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), cancellationToken);
+        await audit.RecordAsync(AuditEventTypes.SignedOut, HttpContext, Account!.Id, details: $"other sessions ({ended})", cancellationToken: cancellationToken);
+        return RedirectToPage();
+    }
+
+    private IActionResult StepUpFirst() =>
+        LocalRedirect(SecondFactorFlow.Link(FactorStepUpPolicy.StepUpPath, null, SecondFactorFlow.ThenProfile));
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
+    {
+        ViewData["Instructions"] = text["Profile_Instructions"].Value;
+        var session = await sessions.GetCurrentAsync(HttpContext);
+        Account = session is null ? null : await users.FindByIdAsync(session.SubjectId);
+        if (Account is null)
+            return LocalRedirect("/signin");
+        Fresh = flow.IsFresh(session!);
+        var all = await registry.ListAsync(Account.Id, cancellationToken);
+        Factors = all.Where(f => f.Kind != FactorKind.RecoveryCode).ToList();
+        Codes = all.FirstOrDefault(f => f.Kind == FactorKind.RecoveryCode);
+        Browsers = await trustedBrowsers.ListAsync(Account.Id, cancellationToken);
+        var now = clock.GetUtcNow();
+        OtherSessions = await db.UserSessions.CountAsync(s => s.SubjectId == Account.Id && s.EndedAt == null && s.ExpiresAt > now && s.Id != session!.Id, cancellationToken);
+        return null;
+    }
+}
