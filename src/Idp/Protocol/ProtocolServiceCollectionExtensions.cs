@@ -23,7 +23,7 @@ public static class ProtocolServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddIdpSigningKeys();
 
-        services.AddSingleton<ClientStore>();
+        services.AddSingleton<IClientStore, ClientStore>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddScoped<IStartupInitializer, ClientsInitializer>();
         services.AddSingleton<TokenIssuer>();

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Protocol.Authorize;
 
-public sealed class AuthorizationInteraction(ParkedRequests parked, ClientStore clients, IdpDbContext db, TimeProvider clock) : IAuthorizationInteraction
+public sealed class AuthorizationInteraction(ParkedRequests parked, IClientStore clients, IdpDbContext db, TimeProvider clock) : IAuthorizationInteraction
 {
     public async Task<AuthorizationContext?> GetContextAsync(string? requestId, CancellationToken cancellationToken = default)
     {

@@ -9,7 +9,7 @@ namespace Idp.Protocol.Authorize;
 /// Validates an authorization request (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1, RFC 7636, RFC 9126).
 /// The order matters: until the client and redirect URI are verified, errors are shown, not redirected.
 /// </summary>
-public sealed class AuthorizeRequestValidator(ClientStore clients)
+public sealed class AuthorizeRequestValidator(IClientStore clients)
 {
     private const int MaxStateLength = 2048;
     private const int MaxNonceLength = 512;

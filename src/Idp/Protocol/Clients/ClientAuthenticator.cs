@@ -14,7 +14,7 @@ public sealed record ClientAuthentication(Client? Client, ProtocolError? Error, 
 /// Client authentication at the token, PAR, revocation and introspection endpoints (RFC 6749 §2.3):
 /// <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c> for public clients.
 /// </summary>
-public sealed class ClientAuthenticator(ClientStore clients)
+public sealed class ClientAuthenticator(IClientStore clients)
 {
     private const string Failed = "Client authentication failed.";
 

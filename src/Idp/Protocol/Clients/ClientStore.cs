@@ -5,11 +5,20 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace Idp.Protocol.Clients;
 
+public interface IClientStore
+{
+    /// <summary>The enabled client with this id, or null.</summary>
+    ValueTask<Client?> FindAsync(string? clientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a cached client after it was changed on this node.</summary>
+    void Invalidate(string clientId);
+}
+
 /// <summary>
 /// Reads clients, cached briefly: every protocol request needs its client, and a change made on another node
 /// (a new redirect URI, a rotated secret) reaches this one within <see cref="CacheTime"/>.
 /// </summary>
-public sealed class ClientStore(IServiceScopeFactory scopes, IMemoryCache cache)
+public sealed class ClientStore(IServiceScopeFactory scopes, IMemoryCache cache) : IClientStore
 {
     public static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(10);
 

@@ -8,7 +8,7 @@ namespace Idp.Protocol.EndSession;
 /// logout URI gets a signed logout token. Sent in parallel with a short timeout; a failing client is logged
 /// and does not hold up the user's sign-out.
 /// </summary>
-public sealed class BackChannelLogout(ClientStore clients, TokenIssuer issuer, IHttpClientFactory httpClients, ILogger<BackChannelLogout> logger)
+public sealed class BackChannelLogout(IClientStore clients, TokenIssuer issuer, IHttpClientFactory httpClients, ILogger<BackChannelLogout> logger)
 {
     public const string HttpClientName = "backchannel-logout";
 

@@ -14,7 +14,7 @@ namespace Idp.Protocol.EndSession;
 /// </summary>
 public sealed class EndSessionEndpoint(
     OwnTokenValidator validator,
-    ClientStore clients,
+    IClientStore clients,
     SessionService sessions,
     ILogoutInteraction logout,
     LogoutRequests requests)

@@ -1,0 +1,89 @@
+using Idp.Configuration;
+using Microsoft.Data.Sqlite;
+
+namespace Idp.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One fresh, empty database for one test: a SQLite file in a temporary folder, or a new database on the test run's
+/// PostgreSQL server when the environment variable <c>IDP_TEST_DATABASE=postgres</c> is set. The application creates
+/// the schema with its migrations at start-up. Disposing deletes it.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    public const string EnvironmentVariable = "IDP_TEST_DATABASE";
+
+    private readonly Action _drop;
+    private int _disposed;
+
+    private TestDatabase(DatabaseProvider provider, string connectionString, string name, Action drop)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        Name = name;
+        _drop = drop;
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
+
+    /// <summary>The SQLite file path or the PostgreSQL database name (for messages).</summary>
+    public string Name { get; }
+
+    /// <summary>The provider chosen for this test run by <c>IDP_TEST_DATABASE</c> (<c>sqlite</c>, the default, or <c>postgres</c>).</summary>
+    public static DatabaseProvider ConfiguredProvider
+    {
+        get
+        {
+            var value = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim().ToLowerInvariant();
+            return value switch
+            {
+                null or "" or "sqlite" => DatabaseProvider.Sqlite,
+                "postgres" or "postgresql" or "pg" => DatabaseProvider.PostgreSql,
+                _ => throw new InvalidOperationException($"{EnvironmentVariable}='{value}' is not known: use 'sqlite' (the default) or 'postgres'."),
+            };
+        }
+    }
+
+    /// <summary>A fresh database on the provider of this test run.</summary>
+    public static TestDatabase Create() => Create(ConfiguredProvider);
+
+    public static TestDatabase Create(DatabaseProvider provider) =>
+        provider == DatabaseProvider.PostgreSql ? CreatePostgres() : CreateSqlite();
+
+    public static TestDatabase CreateSqlite()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "idp-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "idp.db");
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = file }.ToString();
+        return new TestDatabase(DatabaseProvider.Sqlite, connectionString, file, () =>
+        {
+            // Pooled connections keep the file open; closing idle ones elsewhere is harmless.
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        });
+    }
+
+    public static TestDatabase CreatePostgres()
+    {
+        var server = PostgresServer.Instance;
+        var name = server.CreateDatabase();
+        var connectionString = server.ConnectionStringFor(name);
+        return new TestDatabase(DatabaseProvider.PostgreSql, connectionString, name, () => server.DropDatabase(name, connectionString));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            _drop();
+    }
+}
