@@ -59,6 +59,9 @@ def main():
 
     idp = medians(load(a.idp), a.conns)
     peer = medians(load(a.peer), a.conns) if a.peer else {}
+    if not idp:
+        print(f"(no Idp runs at {a.conns} connections: nothing to compare; the targets are checked at {a.conns})")
+        return
     targets = RATIO_TARGETS[a.alg]
     fmt = lambda v, f="{:,.0f}": "–" if v is None else f.format(v)
 

@@ -107,10 +107,10 @@ if [ "$WITH_PEER" = 1 ] && [ ! -d "$SHARED/peer-oidc-provider/node_modules" ]; t
 fi
 
 # ------------------------------------------------------------------ build
-say "building Idp (Release)"
-dotnet build "$REPO/src/Idp/Idp.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1 \
+say "building Idp (dotnet publish -c Release)"
+OUT_DIR="$REPO/artifacts/bench/idp"   # git-ignored; a publish folder has wwwroot next to the binaries
+dotnet publish "$REPO/src/Idp/Idp.csproj" -c Release -o "$OUT_DIR" -nologo -v quiet -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1 \
   || { tail -n 30 "$RUN_DIR/build.log" >&2; die "build failed (see $RUN_DIR/build.log)"; }
-OUT_DIR="$REPO/src/Idp/bin/Release/net10.0"
 [ -f "$OUT_DIR/Idp.dll" ] || die "no $OUT_DIR/Idp.dll after the build"
 
 # ------------------------------------------------------------------ database
