@@ -68,11 +68,16 @@ RUN_DIR="$BENCH_DIR/results/$STAMP-$(echo "$ALG" | tr 'A-Z' 'a-z')-$DATABASE"
 mkdir -p "$RUN_DIR"
 TMP=$(mktemp -d /tmp/idp-bench.XXXXXX)
 IDP_PID=
+CHILD_PID=
 PG_STARTED=0
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
   if [ -n "$IDP_PID" ] && kill -0 "$IDP_PID" 2>/dev/null; then
     kill "$IDP_PID" 2>/dev/null || true
     wait "$IDP_PID" 2>/dev/null || true
@@ -87,6 +92,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# run_logged LOG CMD...: runs CMD in the background, its output shown and copied to LOG, and waits for it,
+# so that a signal to this script runs the cleanup at once instead of after CMD.
+run_logged() {
+  local log=$1 status=0
+  shift
+  "$@" > >(tee "$log") 2>&1 &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || status=$?
+  CHILD_PID=
+  return "$status"
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -200,8 +217,9 @@ COOKIE=$(python3 "$BENCH_DIR/signin.py" --issuer "$ISSUER" --login "$BENCH_LOGIN
 DOTNET_VERSION=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')
 IDP_LABEL="Idp $(git -C "$REPO" rev-parse --short HEAD) on ASP.NET Core $DOTNET_VERSION, $DB_LABEL, ALG=$ALG"
 say "measuring $IDP_LABEL"
-env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" SERVER_PID="$IDP_PID" COOKIE="$COOKIE" \
-  OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" | tee "$RUN_DIR/idp-bench.log"
+run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
+  SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
+  || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
 stop_idp
 IDP_LOG_WARN=$(grep -c '^warn:' "$RUN_DIR/idp.log" || true)
 IDP_LOG_FAIL=$(grep -c -E '^(fail|crit):' "$RUN_DIR/idp.log" || true)
@@ -209,8 +227,8 @@ IDP_LOG_FAIL=$(grep -c -E '^(fail|crit):' "$RUN_DIR/idp.log" || true)
 if [ "$WITH_PEER" = 1 ]; then
   port_in_use "${PEER_PORT:-3000}" && die "127.0.0.1:${PEER_PORT:-3000} is in use; the peer needs it (set PEER_PORT)"
   say "measuring the peer (oidc-provider, ALG=$ALG)"
-  env -u LABEL -u COOKIE -u SERVER_PID -u ISSUER PORT="${PEER_PORT:-3000}" OUT="$RUN_DIR/peer" \
-    "$SHARED/peer-oidc-provider/run.sh" | tee "$RUN_DIR/peer-bench.log"
+  run_logged "$RUN_DIR/peer-bench.log" env -u LABEL -u COOKIE -u SERVER_PID -u ISSUER PORT="${PEER_PORT:-3000}" \
+    OUT="$RUN_DIR/peer" "$SHARED/peer-oidc-provider/run.sh" || die "the peer's run.sh failed"
 fi
 
 # ------------------------------------------------------------------ report
