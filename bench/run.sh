@@ -134,14 +134,14 @@ dotnet publish "$REPO/src/Idp/Idp.csproj" -c Release -o "$OUT_DIR" -nologo -v qu
 if [ "$DATABASE" = postgres ]; then
   say "starting a throwaway PostgreSQL 15 cluster (unix socket in $TMP/pgsock, port $PGPORT)"
   chmod 755 "$TMP"
-  mkdir -p "$TMP/pgdata" "$TMP/pgsock"
-  chown postgres:postgres "$TMP/pgdata" "$TMP/pgsock"
+  mkdir -p "$TMP/pgdata" "$TMP/pgsock" "$TMP/pglog"
+  chown postgres:postgres "$TMP/pgdata" "$TMP/pgsock" "$TMP/pglog"
   runuser -u postgres -- "$PGBIN/initdb" -D "$TMP/pgdata" -U postgres -A trust -E UTF8 >"$RUN_DIR/postgres-initdb.log" 2>&1 \
     || { cat "$RUN_DIR/postgres-initdb.log" >&2; die "initdb failed"; }
   PG_STARTED=1
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/postgres.log" -w -t 60 \
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/pglog/postgres.log" -w -t 60 \
     -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200" start >/dev/null \
-    || { cat "$TMP/postgres.log" >&2; die "PostgreSQL did not start"; }
+    || { cat "$TMP/pglog/postgres.log" >&2; die "PostgreSQL did not start"; }
   runuser -u postgres -- "$PGBIN/createdb" -h "$TMP/pgsock" -p "$PGPORT" -U postgres idp
   DB_PROVIDER=PostgreSql
   DB_CONNECTION="Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp"
