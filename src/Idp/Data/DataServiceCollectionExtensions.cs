@@ -15,7 +15,9 @@ public static class DataServiceCollectionExtensions
                 services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>(options => options.UseNpgsql(database.ConnectionString));
                 break;
             default:
-                services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options.UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString)));
+                services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options
+                    .UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString))
+                    .AddInterceptors(SqliteConnectionSettings.Instance));
                 break;
         }
         services.AddScoped<DatabaseMigrator>();

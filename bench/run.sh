@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# Load benchmark of Idp with ../shared/bench/bench.py (wrk + Lua), optionally side by side with the peer
+# (oidc-provider). One command: installs what is missing, builds Idp in Release, starts it on loopback with a
+# benchmark configuration, signs a user in through the real sign-in form, measures, prints the tables, and
+# stops everything it started, also on failure. See bench/README.md.
+#
+#   bench/run.sh                    # SQLite, RS256, all workloads at 16 and 64 connections
+#   bench/run.sh --alg ES256 --with-peer
+#   bench/run.sh --postgres --quick
+#
+# bench.py settings pass through as environment variables (DURATION, WARMUP, RUNS, CONNS, WORKLOADS,
+# QUIET_WAIT, MAX_OTHER_CPU, ...); so do .NET runtime settings for Idp (DOTNET_gcServer, ...).
+set -euo pipefail
+
+usage() {
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  cat <<'EOF'
+
+Options:
+  --postgres     run Idp on a throwaway PostgreSQL 15 cluster (unix socket) instead of a fresh SQLite file
+  --alg ALG      RS256 (default) or ES256: the bench client's SigningAlgorithm (and the peer's ALG)
+  --quick        DURATION=3 WARMUP=1 RUNS=1 (a smoke test, not a measurement)
+  --with-peer    also measure ../shared/bench/peer-oidc-provider with the same settings, then print
+                 both tables and the Idp/peer ratio at 64 connections against the targets
+  -h, --help     this text
+EOF
+}
+
+ALG=${ALG:-RS256}
+DATABASE=sqlite
+WITH_PEER=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --postgres) DATABASE=postgres ;;
+    --alg) [ $# -ge 2 ] || { echo "run.sh: --alg needs RS256 or ES256" >&2; exit 2; }; ALG=$2; shift ;;
+    --alg=*) ALG=${1#--alg=} ;;
+    --quick) export DURATION=3 WARMUP=1 RUNS=1 ;;
+    --with-peer) WITH_PEER=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$ALG" in RS256|ES256) ;; *) echo "run.sh: --alg must be RS256 or ES256, not '$ALG'" >&2; exit 2 ;; esac
+export ALG
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(git -C "$BENCH_DIR" rev-parse --show-toplevel)
+SHARED=$(cd "$REPO/.." && pwd)/shared/bench
+[ -f "$SHARED/bench.py" ] && [ -x "$SHARED/peer-oidc-provider/run.sh" ] \
+  || die "the shared harness is missing: expected $SHARED/bench.py and $SHARED/peer-oidc-provider/run.sh next to the repository"
+
+IDP_PORT=${IDP_PORT:-5000}
+ISSUER="http://127.0.0.1:$IDP_PORT"
+CLIENT_ID=bench-client
+CLIENT_SECRET=bench-secret
+# The demo user that Idp's DemoDataInitializer creates (see "The benchmark user" in bench/README.md).
+BENCH_LOGIN=1000000001
+BENCH_PASSWORD=demo-password-2026
+PGBIN=/usr/lib/postgresql/15/bin
+PGPORT=${PGPORT:-55432}
+
+STAMP=$(date +%Y%m%d-%H%M%S)
+RUN_DIR="$BENCH_DIR/results/$STAMP-$(echo "$ALG" | tr 'A-Z' 'a-z')-$DATABASE"
+mkdir -p "$RUN_DIR"
+TMP=$(mktemp -d /tmp/idp-bench.XXXXXX)
+IDP_PID=
+CHILD_PID=
+PG_STARTED=0
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  if [ -n "$IDP_PID" ] && kill -0 "$IDP_PID" 2>/dev/null; then
+    kill "$IDP_PID" 2>/dev/null || true
+    wait "$IDP_PID" 2>/dev/null || true
+  fi
+  if [ "$PG_STARTED" = 1 ]; then
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$TMP"
+  [ "$status" = 0 ] || echo "run.sh: failed (exit $status); logs in $RUN_DIR" >&2
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# run_logged LOG CMD...: runs CMD in the background, its output shown and copied to LOG, and waits for it,
+# so that a signal to this script runs the cleanup at once instead of after CMD.
+run_logged() {
+  local log=$1 status=0
+  shift
+  "$@" > >(tee "$log") 2>&1 &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || status=$?
+  CHILD_PID=
+  return "$status"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ------------------------------------------------------------------ tools
+if ! command -v wrk >/dev/null; then
+  say "installing wrk (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+command -v curl >/dev/null || die "curl is needed"
+if [ "$DATABASE" = postgres ] && [ ! -x "$PGBIN/initdb" ]; then
+  say "installing PostgreSQL 15 (apt package postgresql)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  [ -x "$PGBIN/initdb" ] || die "no $PGBIN/initdb after installing postgresql"
+fi
+if [ "$WITH_PEER" = 1 ] && [ ! -d "$SHARED/peer-oidc-provider/node_modules" ]; then
+  say "installing the peer's Node packages (npm ci)"
+  (cd "$SHARED/peer-oidc-provider" && npm ci --no-audit --no-fund)
+fi
+
+# ------------------------------------------------------------------ build
+say "building Idp (dotnet publish -c Release)"
+OUT_DIR="$REPO/artifacts/bench/idp"   # git-ignored; a publish folder has wwwroot next to the binaries
+dotnet publish "$REPO/src/Idp/Idp.csproj" -c Release -o "$OUT_DIR" -nologo -v quiet -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1 \
+  || { tail -n 30 "$RUN_DIR/build.log" >&2; die "build failed (see $RUN_DIR/build.log)"; }
+[ -f "$OUT_DIR/Idp.dll" ] || die "no $OUT_DIR/Idp.dll after the build"
+
+# ------------------------------------------------------------------ database
+if [ "$DATABASE" = postgres ]; then
+  say "starting a throwaway PostgreSQL 15 cluster (unix socket in $TMP/pgsock, port $PGPORT)"
+  chmod 755 "$TMP"
+  mkdir -p "$TMP/pgdata" "$TMP/pgsock" "$TMP/pglog"
+  chown postgres:postgres "$TMP/pgdata" "$TMP/pgsock" "$TMP/pglog"
+  runuser -u postgres -- "$PGBIN/initdb" -D "$TMP/pgdata" -U postgres -A trust -E UTF8 >"$RUN_DIR/postgres-initdb.log" 2>&1 \
+    || { cat "$RUN_DIR/postgres-initdb.log" >&2; die "initdb failed"; }
+  PG_STARTED=1
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/pglog/postgres.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200" start >/dev/null \
+    || { cat "$TMP/pglog/postgres.log" >&2; die "PostgreSQL did not start"; }
+  runuser -u postgres -- "$PGBIN/createdb" -h "$TMP/pgsock" -p "$PGPORT" -U postgres idp
+  DB_PROVIDER=PostgreSql
+  DB_CONNECTION="Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp"
+  DB_LABEL="PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
+else
+  DB_PROVIDER=Sqlite
+  DB_CONNECTION="Data Source=$TMP/idp.db"
+  DB_LABEL=SQLite
+fi
+
+# ------------------------------------------------------------------ Idp
+# The benchmark configuration, as environment variables (ASP.NET Core's Section__Key form).
+KEK=$(head -c 32 /dev/urandom | base64)
+idp_env=(
+  "ASPNETCORE_URLS=$ISSUER"
+  "Idp__Issuer=$ISSUER"
+  "Idp__Database__Provider=$DB_PROVIDER"
+  "Idp__Database__ConnectionString=$DB_CONNECTION"
+  "Idp__KeyEncryptionKey=$KEK"
+  "Idp__Clients__0__ClientId=$CLIENT_ID"
+  "Idp__Clients__0__DisplayName=Benchmark client"
+  "Idp__Clients__0__Secret=$CLIENT_SECRET"
+  "Idp__Clients__0__RedirectUris__0=http://127.0.0.1:8080/cb"
+  "Idp__Clients__0__AllowedGrantTypes__0=authorization_code"
+  "Idp__Clients__0__AllowedGrantTypes__1=refresh_token"
+  "Idp__Clients__0__AllowedGrantTypes__2=client_credentials"
+  "Idp__Clients__0__AllowedScopes__0=openid"
+  "Idp__Clients__0__AllowedScopes__1=profile"
+  "Idp__Clients__0__AllowedScopes__2=email"
+  "Idp__Clients__0__AllowedScopes__3=offline_access"
+  "Idp__Clients__0__AllowedScopes__4=api"
+  "Idp__Clients__0__SigningAlgorithm=$ALG"
+)
+
+# start_idp ENVIRONMENT LOGFILE [more KEY=VALUE]: starts Idp in the background, sets IDP_PID, waits for discovery.
+start_idp() {
+  local environment=$1 log=$2
+  shift 2
+  port_in_use "$IDP_PORT" && die "127.0.0.1:$IDP_PORT is already in use (another Idp?); set IDP_PORT to another port"
+  (cd "$OUT_DIR" && exec env "${idp_env[@]}" "ASPNETCORE_ENVIRONMENT=$environment" "$@" dotnet Idp.dll) >"$log" 2>&1 &
+  IDP_PID=$!
+  for _ in $(seq 600); do
+    curl -sf -o /dev/null "$ISSUER/.well-known/openid-configuration" && return 0
+    kill -0 "$IDP_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "Idp exited during start-up (log: $log)"; }
+    sleep 0.1
+  done
+  tail -n 40 "$log" >&2
+  die "Idp did not answer discovery within 60 s (log: $log)"
+}
+
+stop_idp() {
+  if [ -n "$IDP_PID" ]; then
+    kill "$IDP_PID" 2>/dev/null || true
+    wait "$IDP_PID" 2>/dev/null || true
+    IDP_PID=
+  fi
+}
+
+# 1. Seed: one start in Development with the demo data, which creates the benchmark user in the fresh
+#    database (plus migrations, the client and signing keys); the binary's Production behaviour is untouched.
+say "seeding the benchmark user (one start in Development with Idp:SeedDemoData)"
+start_idp Development "$RUN_DIR/idp-seed.log" "Idp__SeedDemoData=true" "Logging__LogLevel__Default=Information"
+stop_idp
+
+# 2. The measured server: Production, logging at Warning.
+say "starting Idp (Production, $DB_LABEL, $ALG) on $ISSUER; log: $RUN_DIR/idp.log"
+start_idp Production "$RUN_DIR/idp.log" "Logging__LogLevel__Default=Warning"
+
+say "signing in through $ISSUER/signin"
+COOKIE=$(python3 "$BENCH_DIR/signin.py" --issuer "$ISSUER" --login "$BENCH_LOGIN" --password "$BENCH_PASSWORD") \
+  || die "sign-in through the form failed (log: $RUN_DIR/idp.log)"
+
+DOTNET_VERSION=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')
+IDP_LABEL="Idp $(git -C "$REPO" rev-parse --short HEAD) on ASP.NET Core $DOTNET_VERSION, $DB_LABEL, ALG=$ALG"
+say "measuring $IDP_LABEL"
+run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
+  SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
+  || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
+stop_idp
+IDP_LOG_WARN=$(grep -c '^warn:' "$RUN_DIR/idp.log" || true)
+IDP_LOG_FAIL=$(grep -c -E '^(fail|crit):' "$RUN_DIR/idp.log" || true)
+
+if [ "$WITH_PEER" = 1 ]; then
+  port_in_use "${PEER_PORT:-3000}" && die "127.0.0.1:${PEER_PORT:-3000} is in use; the peer needs it (set PEER_PORT)"
+  say "measuring the peer (oidc-provider, ALG=$ALG)"
+  run_logged "$RUN_DIR/peer-bench.log" env -u LABEL -u COOKIE -u SERVER_PID -u ISSUER PORT="${PEER_PORT:-3000}" \
+    OUT="$RUN_DIR/peer" "$SHARED/peer-oidc-provider/run.sh" || die "the peer's run.sh failed"
+fi
+
+# ------------------------------------------------------------------ report
+{
+  echo
+  echo "## Idp"
+  echo
+  python3 "$SHARED/bench.py" --report "$RUN_DIR/idp"
+  echo
+  echo "Idp log ($RUN_DIR/idp.log): $IDP_LOG_WARN warnings, $IDP_LOG_FAIL errors"
+  if [ "$WITH_PEER" = 1 ]; then
+    echo
+    echo "## Peer"
+    echo
+    python3 "$SHARED/bench.py" --report "$RUN_DIR/peer"
+    echo
+    echo "## Idp / peer"
+    echo
+    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --peer "$RUN_DIR/peer" --alg "$ALG" --database "$DB_LABEL"
+  else
+    echo
+    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --alg "$ALG" --database "$DB_LABEL"
+  fi
+  echo
+  echo "results: $RUN_DIR"
+} | tee "$RUN_DIR/report.md"
