@@ -6,6 +6,7 @@ using Idp.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Authentication;
@@ -18,6 +19,7 @@ public sealed class SessionService(
     IdpDbContext db,
     TimeProvider clock,
     IOptions<IdpOptions> options,
+    IMemoryCache cache,
     ILogger<SessionService> logger)
 {
     public const string Scheme = "Idp.Session";
@@ -121,6 +123,10 @@ public sealed class SessionService(
     /// <summary>Notes that a client received tokens in this session (for back-channel logout).</summary>
     public async Task AddClientAsync(UserSession session, string clientId)
     {
+        // Every authorization of a portal in a session would otherwise cost a query; the row never changes.
+        var cacheKey = $"session-client:{session.Id}:{clientId}";
+        if (cache.TryGetValue(cacheKey, out _))
+            return;
         var known = await db.UserSessionClients.AnyAsync(c => c.SessionId == session.Id && c.ClientId == clientId);
         if (!known)
         {
@@ -135,6 +141,7 @@ public sealed class SessionService(
                 db.ChangeTracker.Clear();
             }
         }
+        cache.Set(cacheKey, true, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10) });
     }
 
     /// <summary>Ends every session of a user (password change, helpdesk reset, "sign out everywhere").</summary>

@@ -19,7 +19,6 @@ public sealed class AuthorizeEndpoint(
     ParkedRequests parked,
     IdpDbContext db,
     SessionService sessions,
-    UserManager<IdpUser> users,
     IStepUpPolicy stepUp,
     OwnTokenValidator ownTokens,
     TimeProvider clock,
@@ -91,8 +90,8 @@ public sealed class AuthorizeEndpoint(
         var now = clock.GetUtcNow();
 
         var session = await sessions.GetCurrentAsync(http);
-        var user = session is null ? null : await users.FindByIdAsync(session.SubjectId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        var user = session is null ? null : await db.FindActiveUserAsync(session.SubjectId, now, cancellationToken);
+        if (user is null)
             session = null;
         // The user authenticated after this request was parked: prompt=login and max_age are answered.
         var authenticatedNow = record is not null && session is not null && session.AuthTime >= record.CreatedAt;

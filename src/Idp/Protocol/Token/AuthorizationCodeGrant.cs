@@ -15,7 +15,6 @@ namespace Idp.Protocol.Token;
 /// </summary>
 public sealed class AuthorizationCodeGrant(
     IdpDbContext db,
-    UserManager<IdpUser> users,
     TokenIssuer issuer,
     TokenRevoker revoker,
     TimeProvider clock,
@@ -54,8 +53,8 @@ public sealed class AuthorizationCodeGrant(
             return GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge.");
         }
 
-        var user = await users.FindByIdAsync(stored.SubjectId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
+        if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
 
         var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -13,7 +13,6 @@ namespace Idp.Protocol.Token;
 /// </summary>
 public sealed class RefreshTokenGrant(
     IdpDbContext db,
-    UserManager<IdpUser> users,
     TokenIssuer issuer,
     TokenRevoker revoker,
     TimeProvider clock,
@@ -44,8 +43,8 @@ public sealed class RefreshTokenGrant(
                 return GrantResult.Fail(Errors.InvalidScope, "A refresh may only narrow the granted scope.");
         }
 
-        var user = await users.FindByIdAsync(stored.SubjectId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
+        if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
 
         var accessTokenId = Hashing.RandomToken(16);

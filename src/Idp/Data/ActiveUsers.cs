@@ -1,0 +1,17 @@
+using Idp.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Data;
+
+public static class ActiveUsers
+{
+    /// <summary>
+    /// The user, if it exists and is not locked out, read without change tracking: the protocol's hot paths
+    /// (authorize with a session, code and refresh grants) only read it.
+    /// </summary>
+    public static async Task<IdpUser?> FindActiveUserAsync(this IdpDbContext db, string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is null || (user.LockoutEnabled && user.LockoutEnd > now) ? null : user;
+    }
+}
