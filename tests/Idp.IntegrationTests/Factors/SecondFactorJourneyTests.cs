@@ -233,6 +233,30 @@ public sealed class SecondFactorJourneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecoveryCode_AfterFiveWrongCodes_EvenTheRightOneWaits()
+    {
+        var user = await _idp.CreateUserAsync(configure: u => u.SignInCount = 1);
+        using var browser = _idp.CreateBrowser();
+        await _rp.AuthorizeAsync(browser, user);
+        var (_, codesPage) = await browser.EnrolTotpAsync(_idp);
+        var code = codesPage.RecoveryCodes()[0];
+
+        using var lost = _idp.CreateBrowser();
+        var pin = await _rp.AuthorizeAsync(lost, user);
+        await lost.GetAsync(pin.Document.QuerySelector("#use-recovery-code")!.GetAttribute("href")!);
+        for (var i = 0; i < 5; i++)
+            await lost.SubmitFormAsync("#recovery-code-form", new() { ["Input.Code"] = "aaaa-bbbb-cccc" });
+        Assert.Contains("30", lost.LastResponse.Text(".field__error"));
+
+        var refused = await lost.SubmitFormAsync("#recovery-code-form", new() { ["Input.Code"] = code });
+        Assert.Equal("/signin/recovery-code", refused.Url.AbsolutePath);
+
+        _idp.Clock.Advance(TimeSpan.FromSeconds(31));
+        var token = await _rp.IdTokenAsync(await lost.SubmitFormAsync("#recovery-code-form", new() { ["Input.Code"] = code }));
+        Assert.Equal(["pwd", "mfa"], token.Amr());
+    }
+
+    [Fact]
     public async Task Profile_RemovingAFactor_NeedsAFreshFactor()
     {
         var user = await _idp.CreateUserAsync();

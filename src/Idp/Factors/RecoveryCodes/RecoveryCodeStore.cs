@@ -7,6 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Factors.RecoveryCodes;
 
+/// <summary>The outcome of a recovery code: used, or refused (and when the next try is allowed, when throttled).</summary>
+public sealed record RecoveryCodeResult(bool Succeeded, DateTimeOffset? RetryAt = null);
+
 /// <summary>
 /// Recovery codes: ten lookup secrets (NIST SP 800-63B §5.1.2) of 60 random bits, shown once, stored as SHA-256,
 /// each usable once. A fallback: it reaches the second-factor level but adds no <c>amr</c> value of its own
@@ -57,11 +60,17 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
         return codes;
     }
 
-    /// <summary>Uses a code: true once per code (a conditional update, so concurrent uses yield one success).</summary>
-    public async Task<bool> RedeemAsync(HttpContext http, string subjectId, string? code, string? clientId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Uses a code: succeeds once per code (a conditional update, so concurrent uses yield one success). Wrong codes
+    /// are throttled like any factor (<see cref="FactorThrottle"/>), counted from the audit trail so every node agrees.
+    /// </summary>
+    public async Task<RecoveryCodeResult> RedeemAsync(HttpContext http, string subjectId, string? code, string? clientId, CancellationToken cancellationToken = default)
     {
         var normalized = Normalize(code);
         var now = clock.GetUtcNow();
+        var failures = await RecentFailuresAsync(subjectId, now, cancellationToken);
+        if (RetryAt(failures) is { } retryAt && retryAt > now)
+            return new RecoveryCodeResult(false, retryAt);
         if (normalized is not null)
         {
             var hash = Hash(subjectId, normalized);
@@ -74,13 +83,32 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
                 audit.Add(AuditEventTypes.RecoveryCodeUsed, http, subjectId, clientId, $"{left} left");
                 await db.SaveChangesAsync(cancellationToken);
                 FactorsLog.RecoveryCodeUsed(logger, subjectId, left);
-                return true;
+                return new RecoveryCodeResult(true);
             }
         }
         audit.Add(AuditEventTypes.RecoveryCodeFailed, http, subjectId, clientId);
         await db.SaveChangesAsync(cancellationToken);
         FactorsLog.RecoveryCodeRefused(logger, subjectId);
-        return false;
+        return new RecoveryCodeResult(false, RetryAt([.. failures, now]));
+    }
+
+    /// <summary>Consecutive failures of the last day: those after the last code that worked.</summary>
+    private async Task<List<DateTimeOffset>> RecentFailuresAsync(string subjectId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - TimeSpan.FromDays(1);
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.SubjectId == subjectId && e.OccurredAt > since
+                && (e.Type == AuditEventTypes.RecoveryCodeFailed || e.Type == AuditEventTypes.RecoveryCodeUsed))
+            .Select(e => new { e.Type, e.OccurredAt })
+            .ToListAsync(cancellationToken);
+        var lastSuccess = events.Where(e => e.Type == AuditEventTypes.RecoveryCodeUsed).Select(e => e.OccurredAt).DefaultIfEmpty(since).Max();
+        return events.Where(e => e.Type == AuditEventTypes.RecoveryCodeFailed && e.OccurredAt >= lastSuccess).Select(e => e.OccurredAt).ToList();
+    }
+
+    private static DateTimeOffset? RetryAt(IReadOnlyCollection<DateTimeOffset> failures)
+    {
+        var wait = FactorThrottle.DelayAfter(failures.Count);
+        return wait > TimeSpan.Zero ? failures.Max() + wait : null;
     }
 
     /// <summary>Lower case, without spaces and dashes; null unless it has the length and alphabet of a code.</summary>

@@ -21,7 +21,8 @@ public sealed class RecoveryCodeChallengeModel(
     SecondFactorFlow flow,
     RecoveryCodeStore codes,
     PortalInteraction interaction,
-    IStringLocalizer<SharedResource> text) : SecondFactorPageModel(flow)
+    IStringLocalizer<SharedResource> text,
+    TimeProvider clock) : SecondFactorPageModel(flow)
 {
     [BindProperty]
     public RecoveryCodeInput Input { get; set; } = new();
@@ -37,9 +38,12 @@ public sealed class RecoveryCodeChallengeModel(
             return redirect;
         if (!ModelState.IsValid)
             return Page();
-        if (!await codes.RedeemAsync(HttpContext, State!.User.Id, Input.Code, Portal?.ClientId, cancellationToken))
+        var result = await codes.RedeemAsync(HttpContext, State!.User.Id, Input.Code, Portal?.ClientId, cancellationToken);
+        if (!result.Succeeded)
         {
-            ModelState.AddModelError("Input.Code", text["RecoveryCode_Wrong"]);
+            ModelState.AddModelError("Input.Code", result.RetryAt is { } retryAt
+                ? text["RecoveryCode_WrongWait", Math.Max(1, (int)Math.Ceiling((retryAt - clock.GetUtcNow()).TotalSeconds))]
+                : text["RecoveryCode_Wrong"]);
             return Page();
         }
         return LocalRedirect(await Flow.CompleteAsync(HttpContext, State, codes, trustBrowser: false, cancellationToken));
