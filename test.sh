@@ -38,6 +38,7 @@ have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && co
 have_postgres || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v runuser >/dev/null || missing+=(util-linux)
+command -v npm >/dev/null || missing+=(npm)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "${IDP_TEST_SKIP_INSTALL:-0}" = 1 ]; then
@@ -49,6 +50,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
       tail -n 40 "$log" >&2
       fail "apt-get could not install: ${missing[*]}"
     fi
+  fi
+fi
+
+# ---- npm packages of the browser tests (axe-core), from the lock file ----------------------------------
+browser_tests="tests/Idp.BrowserTests"
+if [ ! -f "$browser_tests/node_modules/axe-core/axe.min.js" ]; then
+  say "installing npm packages of the browser tests (npm ci --prefix $browser_tests)"
+  if ! npm ci --prefix "$browser_tests" --no-audit --no-fund >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    fail "npm ci --prefix $browser_tests failed"
   fi
 fi
 

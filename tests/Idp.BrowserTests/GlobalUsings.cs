@@ -1,0 +1,2 @@
+global using Idp.BrowserTests.Infrastructure;
+global using Microsoft.Playwright;
