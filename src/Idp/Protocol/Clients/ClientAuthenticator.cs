@@ -8,7 +8,15 @@ namespace Idp.Protocol.Clients;
 public sealed record ClientAuthentication(Client? Client, ProtocolError? Error, bool BasicAttempted)
 {
     public bool Succeeded => Client is not null;
+
+    /// <summary>The error response: <c>invalid_client</c> is 401 (RFC 6749 §5.2), anything else 400.</summary>
+    public IResult ErrorResult() => Error!.Error == Errors.InvalidClient
+        ? ProtocolResults.InvalidClient(Error.Description ?? "", BasicAttempted)
+        : ProtocolResults.Error(Error);
 }
+
+/// <summary>A back-channel request (token, PAR, revocation, introspection): its form parameters and its authenticated client, or the error to answer.</summary>
+public sealed record ClientRequest(RequestParameters? Parameters, Client? Client, IResult? Error);
 
 /// <summary>
 /// Client authentication at the token, PAR, revocation and introspection endpoints (RFC 6749 §2.3):
@@ -17,6 +25,18 @@ public sealed record ClientAuthentication(Client? Client, ProtocolError? Error, 
 public sealed class ClientAuthenticator(IClientStore clients)
 {
     private const string Failed = "Client authentication failed.";
+
+    /// <summary>Reads a POSTed form and authenticates its client.</summary>
+    public async Task<ClientRequest> ReadAsync(HttpContext http)
+    {
+        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
+        if (parameters is null)
+            return new ClientRequest(null, null, ProtocolResults.Error(readError!));
+        var authentication = await AuthenticateAsync(http.Request, parameters, http.RequestAborted);
+        return authentication.Succeeded
+            ? new ClientRequest(parameters, authentication.Client, null)
+            : new ClientRequest(parameters, null, authentication.ErrorResult());
+    }
 
     public async Task<ClientAuthentication> AuthenticateAsync(HttpRequest request, RequestParameters parameters, CancellationToken cancellationToken = default)
     {

@@ -16,15 +16,13 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
-        if (parameters is null)
-            return ProtocolResults.Error(readError!);
-        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
-        if (!authentication.Succeeded)
-            return ProtocolResults.InvalidClient(authentication.Error!.Description ?? "", authentication.BasicAttempted);
-        if (authentication.Client!.IsPublic)
-            return ProtocolResults.InvalidClient("Introspection is for confidential clients.", authentication.BasicAttempted);
-        var token = parameters[Parameters.Token];
+        var (parameters, authenticated, error) = await authenticator.ReadAsync(http);
+        if (error is not null)
+            return error;
+        var client = authenticated!;
+        if (client.IsPublic)
+            return ProtocolResults.InvalidClient("Introspection is for confidential clients.", basicAttempted: false);
+        var token = parameters![Parameters.Token];
         if (token is null)
             return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
 
@@ -56,7 +54,7 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
         }
 
         var refresh = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Hashing.Sha256(token), http.RequestAborted);
-        if (refresh is not null && refresh.ClientId == authentication.Client.ClientId && refresh.ConsumedAt is null
+        if (refresh is not null && refresh.ClientId == client.ClientId && refresh.ConsumedAt is null
             && refresh.RevokedAt is null && refresh.ExpiresAt > clock.GetUtcNow())
         {
             return ProtocolResults.Json(new Dictionary<string, object>

@@ -15,20 +15,13 @@ public sealed class PushedAuthorizationEndpoint(ClientAuthenticator authenticato
 {
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
-        if (parameters is null)
-            return ProtocolResults.Error(readError!);
-        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
-        if (!authentication.Succeeded)
-        {
-            return authentication.Error!.Error == Errors.InvalidClient
-                ? ProtocolResults.InvalidClient(authentication.Error.Description ?? "", authentication.BasicAttempted)
-                : ProtocolResults.Error(authentication.Error);
-        }
-        var client = authentication.Client!;
+        var (parameters, authenticated, error) = await authenticator.ReadAsync(http);
+        if (error is not null)
+            return error;
+        var client = authenticated!;
 
         // The client's credentials are not part of the request and must not be stored with it.
-        var request = new RequestParameters(parameters.Values.Where(p => p.Key != Parameters.ClientSecret).ToDictionary(p => p.Key, p => p.Value));
+        var request = new RequestParameters(parameters!.Values.Where(p => p.Key != Parameters.ClientSecret).ToDictionary(p => p.Key, p => p.Value));
         if (!request.Has(Parameters.ClientId))
             request = new RequestParameters(new Dictionary<string, string>(request.Values) { [Parameters.ClientId] = client.ClientId });
 

@@ -15,14 +15,11 @@ public sealed class RevocationEndpoint(ClientAuthenticator authenticator, IdpDbC
 {
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
-        if (parameters is null)
-            return ProtocolResults.Error(readError!);
-        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
-        if (!authentication.Succeeded)
-            return ProtocolResults.InvalidClient(authentication.Error!.Description ?? "", authentication.BasicAttempted);
-        var client = authentication.Client!;
-        var token = parameters[Parameters.Token];
+        var (parameters, authenticated, error) = await authenticator.ReadAsync(http);
+        if (error is not null)
+            return error;
+        var client = authenticated!;
+        var token = parameters![Parameters.Token];
         if (token is null)
             return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
 

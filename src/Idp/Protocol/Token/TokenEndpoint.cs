@@ -12,32 +12,23 @@ public sealed class TokenEndpoint(
 {
     public async Task<IResult> HandleAsync(HttpContext http)
     {
-        var (parameters, readError) = await RequestParameters.ReadAsync(http.Request, allowQuery: false);
-        if (parameters is null)
-            return ProtocolResults.Error(readError!);
+        var (parameters, client, error) = await authenticator.ReadAsync(http);
+        if (error is not null)
+            return error;
 
-        var authentication = await authenticator.AuthenticateAsync(http.Request, parameters, http.RequestAborted);
-        if (!authentication.Succeeded)
-        {
-            return authentication.Error!.Error == Errors.InvalidClient
-                ? ProtocolResults.InvalidClient(authentication.Error.Description ?? "", authentication.BasicAttempted)
-                : ProtocolResults.Error(authentication.Error);
-        }
-        var client = authentication.Client!;
-
-        var grantType = parameters[Parameters.GrantType];
+        var grantType = parameters![Parameters.GrantType];
         if (grantType is null)
             return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "grant_type is missing."));
         if (grantType is not (GrantTypes.AuthorizationCode or GrantTypes.RefreshToken or GrantTypes.ClientCredentials))
             return ProtocolResults.Error(new ProtocolError(Errors.UnsupportedGrantType, "Supported: authorization_code, refresh_token, client_credentials."));
-        if (!client.AllowedGrantTypes.Contains(grantType))
+        if (!client!.AllowedGrantTypes.Contains(grantType))
             return ProtocolResults.Error(new ProtocolError(Errors.UnauthorizedClient, $"The client may not use {grantType}."));
 
         var result = grantType switch
         {
-            GrantTypes.AuthorizationCode => await authorizationCode.ExecuteAsync(client, parameters, http.RequestAborted),
-            GrantTypes.RefreshToken => await refreshToken.ExecuteAsync(client, parameters, http.RequestAborted),
-            _ => await clientCredentials.ExecuteAsync(client, parameters, http.RequestAborted),
+            GrantTypes.AuthorizationCode => await authorizationCode.ExecuteAsync(client!, parameters!, http.RequestAborted),
+            GrantTypes.RefreshToken => await refreshToken.ExecuteAsync(client!, parameters!, http.RequestAborted),
+            _ => await clientCredentials.ExecuteAsync(client!, parameters!, http.RequestAborted),
         };
         return result.Response is not null ? ProtocolResults.Json(result.Response) : ProtocolResults.Error(result.Error!);
     }
