@@ -5,6 +5,7 @@ using Idp.Factors;
 using Idp.Factors.Totp;
 using Idp.IntegrationTests.Infrastructure;
 using Idp.IntegrationTests.Protocol;
+using Idp.IntegrationTests.SignIn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,34 @@ public sealed class SecondFactorJourneyTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _idp.DisposeAsync();
+
+    [Fact]
+    public async Task Journey_RegisterFromPortal_FirstSignInFree_NextEnrols()
+    {
+        // Journey 1: the portal sends the browser to Idp, the user registers there and confirms the e-mail.
+        using var browser = _idp.CreateBrowser();
+        var signIn = await browser.GetAsync(_rp.AuthorizeUrl());
+        var requestId = signIn.Url.QueryParameters()["request_id"];
+        var done = await browser.RegisterAsync("journey@example.test", requestId: requestId);
+        var accountNumber = done.Text("#account-number")!;
+        var mail = (await _idp.LatestOutboxMessageAsync("journey@example.test"))!;
+        await browser.GetAsync(mail.Links().Single());
+        var user = await _idp.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.AccountNumber == accountNumber));
+        Assert.True(user.EmailConfirmed);
+
+        // Journey 2: the first sign-in needs only the password.
+        var first = await _rp.IdTokenAsync(await _rp.AuthorizeAsync(browser, user));
+        Assert.Equal(["pwd"], first.Amr());
+
+        // Journey 3: the next sign-in (another day, another browser) enrols before returning to the portal.
+        using var nextDay = _idp.CreateBrowser();
+        var welcome = await _rp.AuthorizeAsync(nextDay, user);
+        Assert.Equal("/enrol/welcome", welcome.Url.AbsolutePath);
+        var (_, codesPage) = await nextDay.EnrolTotpAsync(_idp);
+        var token = await _rp.IdTokenAsync(await nextDay.GetAsync(codesPage.Document.QuerySelector("#continue")!.GetAttribute("href")!));
+        Assert.Equal(AuthenticationLevels.SecondFactorAcr, token.GetClaim("acr").Value);
+        Assert.Equal(["pwd", "otp", "mfa"], token.Amr());
+    }
 
     [Fact]
     public async Task Journey_FreeFirstSignIn_EnrolAtNext_ThenTotpOnce()
