@@ -24,6 +24,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
             if (response.Status >= 400)
                 _consoleErrors.Add($"HTTP {response.Status} for {response.Url}");
         };
+        page.PageError += (_, error) => _consoleErrors.Add("Uncaught: " + error);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -81,6 +82,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         foreach (var (name, png) in _screenshots)
             File.WriteAllBytes(Path.Combine(folder, name + ".png"), png);
         File.WriteAllText(Path.Combine(folder, "last-url.txt"), Page.Url);
+        File.WriteAllLines(Path.Combine(folder, "browser-errors.txt"), _consoleErrors);
     }
 
     [GeneratedRegex("[^A-Za-z0-9_.-]")]

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Idp.BrowserTests.Infrastructure;
 
 /// <summary>
-/// The real Idp on Kestrel at <c>http://127.0.0.1:{free port}</c> (a browser cannot reach the in-memory test server),
+/// The real Idp on Kestrel at <c>http://localhost:{free port}</c> (loopback only) (a browser cannot reach the in-memory test server),
 /// on a fresh SQLite file, environment <c>Testing</c>, issuer = <see cref="BaseUrl"/>, the real clock (the browser and
 /// the TOTP codes the tests compute live in real time), jobs off. One public client <see cref="ClientId"/> whose redirect
 /// URI is <see cref="CallbackUrl"/>, a page this host serves itself: it shows the query it got (<c>#callback-query</c>).
@@ -33,7 +33,9 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     public IdpHost()
     {
         Port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{Port}";
+        // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying-party id; Chromium resolves localhost
+        // itself to the loopback addresses that Kestrel listens on.
+        BaseUrl = $"http://localhost:{Port}";
         Directory.CreateDirectory(_folder);
         var database = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "idp.db") }.ToString();
 
@@ -48,12 +50,12 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         AddClient(0, ClientId, "Test portal", thirdParty: false);
         AddClient(1, ThirdPartyClientId, "Third-party app", thirdParty: true);
 
-        UseKestrel(Port);
+        UseKestrel(kestrel => kestrel.ListenLocalhost(Port));
     }
 
     public int Port { get; }
 
-    /// <summary><c>http://127.0.0.1:{port}</c>, also the issuer.</summary>
+    /// <summary><c>http://localhost:{port}</c>, also the issuer.</summary>
     public string BaseUrl { get; }
 
     public string CallbackUrl => BaseUrl + CallbackPath;
