@@ -46,7 +46,8 @@ public sealed partial class BrowserSession : IAsyncDisposable
     internal static async Task<BrowserSession> OpenAsync(IBrowser browser, IdpHost host, string testName)
     {
         var context = await browser.NewContextAsync(new() { Locale = "en-US", ViewportSize = new() { Width = 1024, Height = 768 } });
-        context.SetDefaultTimeout(30_000);
+        // Generous: CI machines have two cores shared with the server under test.
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page, host, testName);
     }
