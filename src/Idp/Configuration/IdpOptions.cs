@@ -24,6 +24,7 @@ public sealed class IdpOptions
     public SessionOptions Session { get; set; } = new();
     public AccountOptions Accounts { get; set; } = new();
     public MfaOptions Mfa { get; set; } = new();
+    public PasskeysOptions Passkeys { get; set; } = new();
     public List<ClientOptions> Clients { get; set; } = [];
 
     /// <summary>
@@ -137,6 +138,16 @@ public sealed class ClientOptions
     /// <summary>"Trust this browser" days for this client (0: off, e.g. a portal that demands a factor at every sign-in).</summary>
     [Range(0, 365)]
     public int? TrustBrowserDays { get; set; }
+}
+
+/// <summary>The <c>Idp:Passkeys</c> section: the WebAuthn relying party.</summary>
+public sealed class PasskeysOptions
+{
+    /// <summary>The relying-party id (a registrable domain of the issuer's host); default: the issuer's host.</summary>
+    public string? RelyingPartyId { get; set; }
+
+    /// <summary>Origins allowed in a WebAuthn response (<c>https://id.example</c>), compared exactly; default: the issuer's origin.</summary>
+    public List<string> Origins { get; set; } = [];
 }
 
 /// <summary>The <c>Idp:Mfa</c> section: when a second factor is enrolled and asked for.</summary>

@@ -8,6 +8,25 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
     private static readonly HashSet<string> KnownGrantTypes = ["authorization_code", "refresh_token", "client_credentials"];
     private static readonly HashSet<string> KnownAlgorithms = ["RS256", "ES256"];
 
+    /// <summary>WebAuthn §5.1.4.1: the relying-party id is the origin's host or a parent domain of it.</summary>
+    private static void ValidatePasskeys(PasskeysOptions passkeys, Uri? issuer, List<string> failures)
+    {
+        var rpId = passkeys.RelyingPartyId;
+        if (!string.IsNullOrEmpty(rpId) && issuer is not null
+            && !(issuer.Host.Equals(rpId, StringComparison.OrdinalIgnoreCase) || issuer.Host.EndsWith("." + rpId, StringComparison.OrdinalIgnoreCase)))
+        {
+            failures.Add("Idp:Passkeys:RelyingPartyId must be the issuer's host or a parent domain of it.");
+        }
+        foreach (var origin in passkeys.Origins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/" || origin.EndsWith('/')
+                || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+            {
+                failures.Add($"Idp:Passkeys:Origins: '{origin}' must be an origin (https://host[:port], no path; http only on loopback).");
+            }
+        }
+    }
+
     public ValidateOptionsResult Validate(string? name, IdpOptions options)
     {
         var failures = new List<string>();
@@ -22,6 +41,8 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
         {
             failures.Add("Idp:Issuer must not end with '/'.");
         }
+
+        ValidatePasskeys(options.Passkeys, issuer, failures);
 
         if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
             failures.Add("Idp:Database:ConnectionString is required.");

@@ -1,6 +1,11 @@
 using Idp.Authentication;
+using Idp.Data.Entities;
+using Idp.Factors.Passkeys;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Idp.Factors;
 
@@ -15,6 +20,10 @@ public static class FactorsServiceCollectionExtensions
         services.AddScoped<RecoveryCodeStore>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<TotpAuthenticators>());
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<RecoveryCodeStore>());
+        services.TryAddScoped<IPasskeyHandler<IdpUser>, PasskeyHandler<IdpUser>>();
+        services.AddSingleton<IConfigureOptions<IdentityPasskeyOptions>, PasskeyOptionsSetup>();
+        services.AddScoped<PasskeyAuthenticators>();
+        services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<PasskeyAuthenticators>());
         services.AddScoped<FactorRegistry>();
         services.AddScoped<IStepUpPolicy, FactorStepUpPolicy>();
         services.AddScoped<TrustedBrowsers>();

@@ -3,6 +3,7 @@ using Idp.Authentication;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Factors.Passkeys;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
 using Idp.Pages.Enrol;
@@ -24,6 +25,7 @@ public sealed class ProfileModel(
     SecondFactorFlow flow,
     FactorRegistry registry,
     TotpAuthenticators totp,
+    PasskeyAuthenticators passkeys,
     RecoveryCodeStore recoveryCodes,
     TrustedBrowsers trustedBrowsers,
     UserManager<IdpUser> users,
@@ -43,6 +45,8 @@ public sealed class ProfileModel(
 
     public string AddTotpUrl => SecondFactorFlow.Link(TotpAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
 
+    public string AddPasskeyUrl => SecondFactorFlow.Link(PasskeyAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) is { } redirect ? redirect : Page();
 
@@ -50,7 +54,7 @@ public sealed class ProfileModel(
     {
         if (await LoadAsync(cancellationToken) is { } redirect)
             return redirect;
-        if (string.IsNullOrEmpty(id) || string.IsNullOrWhiteSpace(name) || !await totp.RenameAsync(Account!.Id, id, name, cancellationToken))
+        if (string.IsNullOrEmpty(id) || string.IsNullOrWhiteSpace(name) || (!await totp.RenameAsync(Account!.Id, id, name, cancellationToken) && !await passkeys.RenameAsync(Account.Id, id, name)))
         {
             ModelState.AddModelError("", text["Profile_RenameFailed"]);
             return Page();

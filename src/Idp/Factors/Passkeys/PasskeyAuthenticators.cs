@@ -1,0 +1,208 @@
+using System.Buffers.Text;
+using Idp.Authentication;
+using Idp.Configuration;
+using Idp.Data.Entities;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Idp.Factors.Passkeys;
+
+/// <summary>A WebAuthn ceremony's outcome, with the message key the page shows when it failed.</summary>
+public sealed record PasskeyOutcome(bool Succeeded, string? Error = null);
+
+/// <summary>
+/// Passkeys (WebAuthn) as a second factor, on ASP.NET Core Identity's passkey store (schema version 3) and its
+/// <see cref="IPasskeyHandler{TUser}"/> — not <see cref="SignInManager{TUser}"/>'s passkey calls, which keep their
+/// state in the cookie of Identity's own two-factor sign-in. The ceremony state (challenge) travels in a
+/// data-protected, HttpOnly cookie of its own, bound to the user, valid five minutes, and is deleted when a
+/// response is checked: a replayed response finds no state.
+/// </summary>
+public sealed class PasskeyAuthenticators(
+    UserManager<IdpUser> users,
+    IPasskeyHandler<IdpUser> handler,
+    IDataProtectionProvider dataProtection,
+    TimeProvider clock) : ISecondFactor
+{
+    public const string ChallengePage = "/signin/passkey";
+    public const string EnrolPage = "/enrol/passkey";
+    private const string StateCookie = "idp.passkey";
+    private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(5);
+    private readonly ITimeLimitedDataProtector _states = dataProtection.CreateProtector("Idp.Factors.Passkeys.State").ToTimeLimitedDataProtector();
+
+    public FactorKind Kind => FactorKind.Passkey;
+    public AuthenticationLevel Level => AuthenticationLevel.PhishingResistant;
+
+    /// <summary>User verification is required in every ceremony: <c>hwk</c> (proof of a key) and <c>user</c>.</summary>
+    public IReadOnlyList<string> Amr { get; } = [AuthenticationMethods.HardwareKey, AuthenticationMethods.UserPresence];
+    public bool IsFallback => false;
+    public string ChallengePath => ChallengePage;
+    public string? EnrolPath => EnrolPage;
+
+    public async Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByIdAsync(subjectId);
+        if (user is null)
+            return [];
+        return (await users.GetPasskeysAsync(user))
+            .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false))
+            .ToList();
+    }
+
+    public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByIdAsync(subjectId);
+        if (user is null || !TryCredentialId(factorId, out var credentialId) || await users.GetPasskeyAsync(user, credentialId) is null)
+            return false;
+        return (await users.RemovePasskeyAsync(user, credentialId)).Succeeded;
+    }
+
+    /// <summary>Renames one of the user's passkeys; false when it is not theirs.</summary>
+    public async Task<bool> RenameAsync(string subjectId, string factorId, string name)
+    {
+        var user = await users.FindByIdAsync(subjectId);
+        if (user is null || !TryCredentialId(factorId, out var credentialId) || await users.GetPasskeyAsync(user, credentialId) is not { } passkey)
+            return false;
+        passkey.Name = name.Trim()[..Math.Min(name.Trim().Length, 100)];
+        return (await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded;
+    }
+
+    public async Task<int> RemoveAllAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindByIdAsync(subjectId);
+        if (user is null)
+            return 0;
+        var removed = 0;
+        foreach (var passkey in await users.GetPasskeysAsync(user))
+        {
+            if ((await users.RemovePasskeyAsync(user, passkey.CredentialId)).Succeeded)
+                removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>Options for <c>navigator.credentials.create</c> (JSON); the state goes into the ceremony cookie.</summary>
+    public async Task<string> BeginEnrolmentAsync(HttpContext http, IdpUser user)
+    {
+        var entity = new PasskeyUserEntity { Id = user.Id, Name = user.AccountNumber, DisplayName = $"{user.GivenName} {user.FamilyName}".Trim() };
+        var options = await handler.MakeCreationOptionsAsync(entity, http);
+        SaveState(http, "create", user.Id, options.AttestationState);
+        return options.CreationOptionsJson;
+    }
+
+    /// <summary>Checks the authenticator's response and stores the passkey under <paramref name="name"/>.</summary>
+    public async Task<PasskeyOutcome> CompleteEnrolmentAsync(HttpContext http, IdpUser user, string? credentialJson, string name)
+    {
+        var state = TakeState(http, "create", user.Id);
+        if (state is null)
+            return new(false, "Passkey_Expired");
+        if (string.IsNullOrEmpty(credentialJson))
+            return new(false, "Passkey_Cancelled");
+        var result = await handler.PerformAttestationAsync(new() { HttpContext = http, CredentialJson = credentialJson, AttestationState = state });
+        if (!result.Succeeded)
+            return new(false, "Passkey_Refused");
+        if (result.UserEntity.Id != user.Id || !result.Passkey.IsUserVerified)
+            return new(false, "Passkey_Refused");
+        result.Passkey.Name = name;
+        return new((await users.AddOrUpdatePasskeyAsync(user, result.Passkey)).Succeeded, "Passkey_Refused");
+    }
+
+    /// <summary>
+    /// Options for <c>navigator.credentials.get</c> (JSON): limited to the user's passkeys, or, without a user
+    /// (password-less sign-in), open to any discoverable passkey of this relying party.
+    /// </summary>
+    public async Task<string> BeginAssertionAsync(HttpContext http, IdpUser? user)
+    {
+        var options = await handler.MakeRequestOptionsAsync(user, http);
+        SaveState(http, "get", user?.Id ?? "", options.AssertionState);
+        return options.RequestOptionsJson;
+    }
+
+    /// <summary>Password-less: the passkey names the user; a locked-out account is refused like a wrong passkey.</summary>
+    public async Task<(PasskeyOutcome Outcome, IdpUser? User)> CompleteDiscoverableAssertionAsync(HttpContext http, string? credentialJson)
+    {
+        var state = TakeState(http, "get", "");
+        if (state is null)
+            return (new(false, "Passkey_Expired"), null);
+        if (string.IsNullOrEmpty(credentialJson))
+            return (new(false, "Passkey_Cancelled"), null);
+        var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
+        if (!result.Succeeded || !result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
+            return (new(false, "Passkey_Refused"), null);
+        await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
+        return (new(true), result.User);
+    }
+
+    /// <summary>
+    /// Checks an assertion: the credential must be one of <paramref name="user"/>'s (another user's is refused), user
+    /// verification must have happened, and the stored sign counter and backup flags are updated.
+    /// </summary>
+    public async Task<PasskeyOutcome> CompleteAssertionAsync(HttpContext http, IdpUser user, string? credentialJson)
+    {
+        var state = TakeState(http, "get", user.Id);
+        if (state is null)
+            return new(false, "Passkey_Expired");
+        if (string.IsNullOrEmpty(credentialJson))
+            return new(false, "Passkey_Cancelled");
+        var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
+        if (!result.Succeeded)
+            return new(false, "Passkey_Refused");
+        if (result.User.Id != user.Id)
+            return new(false, "Passkey_OtherUser");
+        if (!result.Passkey.IsUserVerified)
+            return new(false, "Passkey_Refused");
+        await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
+        return new(true);
+    }
+
+    private void SaveState(HttpContext http, string ceremony, string subjectId, string? state)
+    {
+        var value = _states.Protect($"{ceremony}|{subjectId}|{state}", clock.GetUtcNow().Add(StateLifetime));
+        http.Response.Cookies.Append(StateCookie, value, new CookieOptions
+        {
+            HttpOnly = true,
+            IsEssential = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+            MaxAge = StateLifetime,
+        });
+    }
+
+    private string? TakeState(HttpContext http, string ceremony, string subjectId)
+    {
+        var value = http.Request.Cookies[StateCookie];
+        http.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = "/" });
+        if (string.IsNullOrEmpty(value) || value.Length > 20_000)
+            return null;
+        try
+        {
+            var parts = _states.Unprotect(value, out var expires).Split('|', 3);
+            if (expires < clock.GetUtcNow() || parts.Length != 3 || parts[0] != ceremony || parts[1] != subjectId)
+                return null;
+            return parts[2];
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static string Id(byte[] credentialId) => Base64Url.EncodeToString(credentialId);
+
+    private static bool TryCredentialId(string id, out byte[] credentialId)
+    {
+        credentialId = [];
+        if (string.IsNullOrEmpty(id) || id.Length > 1400)
+            return false;
+        try
+        {
+            credentialId = Base64Url.DecodeFromChars(id);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Idp.Authentication;
+using Idp.Factors.Passkeys;
+using Idp.Pages.Infrastructure;
+using Idp.Resources;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Idp.Pages.SignIn;
+
+/// <summary>
+/// Password-less sign-in: a discoverable passkey with user verification names the account and proves it; the
+/// session gets <c>hwk user mfa</c> and the phishing-resistant level.
+/// </summary>
+public sealed class PasswordlessModel(
+    PasskeyAuthenticators passkeys,
+    SessionService sessions,
+    PortalInteraction interaction,
+    IStringLocalizer<SharedResource> text) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "request_id")]
+    public string? RequestId { get; set; }
+
+    /// <summary>The authenticator's response (JSON of the PublicKeyCredential), filled in by the script.</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    public AuthorizationContext? Portal { get; private set; }
+
+    /// <summary>Options for <c>navigator.credentials.get</c> without a user: the authenticator offers its passkeys.</summary>
+    public string OptionsJson { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Portal = await interaction.GetContextAsync(RequestId, cancellationToken);
+        OptionsJson = await passkeys.BeginAssertionAsync(HttpContext, user: null);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Portal = await interaction.GetContextAsync(RequestId, cancellationToken);
+        var (outcome, user) = await passkeys.CompleteDiscoverableAssertionAsync(HttpContext, Credential is { Length: > 100_000 } ? null : Credential);
+        if (outcome.Succeeded && user is not null)
+        {
+            await sessions.SignInAsync(HttpContext, user, [.. passkeys.Amr, AuthenticationMethods.MultiFactor], passkeys.Level, persistent: false);
+            return LocalRedirect(interaction.ContinueUrl(Portal));
+        }
+        ModelState.AddModelError("", text[outcome.Error!]);
+        OptionsJson = await passkeys.BeginAssertionAsync(HttpContext, user: null);
+        return Page();
+    }
+}
