@@ -14,7 +14,7 @@ public sealed class AccessibilityTests(BrowserHostFixture fixture) : IClassFixtu
         {
             await page.GotoAsync(Host.AuthorizeUrl());
             await page.Locator("a[href*='/register']").ClickAsync();
-            await page.WaitForURLAsync("**/register**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/register**");
             await session.StepAsync("register");
             await Axe.AssertNoSeriousViolationsAsync(page, "registration");
 
@@ -39,12 +39,12 @@ public sealed class AccessibilityTests(BrowserHostFixture fixture) : IClassFixtu
             await page.Locator("#Input_Login").FillAsync(user.UserName!);
             await page.Locator("#Input_Password").FillAsync(IdpHost.Password);
             await page.Locator("#signin-form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync("**/consent**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/consent**");
             await session.StepAsync("consent");
             await Axe.AssertNoSeriousViolationsAsync(page, "consent");
 
             await page.Locator("#consent-form button[formaction*='Allow']").ClickAsync();
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
             Assert.Contains("code=", page.Url);
             session.AssertNoErrors();
         });

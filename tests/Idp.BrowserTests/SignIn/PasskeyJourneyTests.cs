@@ -23,36 +23,36 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
             // The grace sign-in, then the enrolment prompt: choose a passkey.
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/enrol/welcome**");
+            await page.WaitForPageAsync("**/enrol/welcome**");
             await page.Locator("#welcome-form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync("**/enrol?**");
+            await page.WaitForPageAsync("**/enrol?**");
             await page.Locator("#enrol-passkey").ClickAsync();
 
-            await page.WaitForURLAsync("**/enrol/passkey**");
+            await page.WaitForPageAsync("**/enrol/passkey**");
             await session.StepAsync("enrol-passkey");
             await Axe.AssertNoSeriousViolationsAsync(page, "passkey enrolment");
             await page.Locator("#Input_Name").FillAsync("Virtual key");
             await page.Locator("#enrol-passkey-form button[type=submit]").ClickAsync();
 
-            await page.WaitForURLAsync("**/enrol/recovery-codes**");
+            await page.WaitForPageAsync("**/enrol/recovery-codes**");
             await session.StepAsync("recovery-codes");
             Assert.Equal(1, await authenticator.CredentialCountAsync());
             await page.Locator("#continue").ClickAsync();
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
 
             // Next sign-in: password, then the passkey.
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/signin/passkey**");
+            await page.WaitForPageAsync("**/signin/passkey**");
             await session.StepAsync("passkey-challenge");
             await Axe.AssertNoSeriousViolationsAsync(page, "passkey page");
             await page.Locator("#passkey-form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
             Assert.Contains("code=", page.Url);
 
             await page.GotoAsync(Host.BaseUrl + "/profile");
@@ -62,11 +62,11 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await page.Locator("#passwordless").ClickAsync();
-            await page.WaitForURLAsync("**/signin/passkey-only**");
+            await page.WaitForPageAsync("**/signin/passkey-only**");
             await session.StepAsync("passwordless");
             await Axe.AssertNoSeriousViolationsAsync(page, "password-less sign-in");
             await page.Locator("#passwordless-form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
             Assert.Contains("code=", page.Url);
             session.AssertNoErrors();
         });
@@ -88,19 +88,19 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/signin/passkey**");
+            await page.WaitForPageAsync("**/signin/passkey**");
             var post = await page.RunAndWaitForRequestAsync(
                 () => page.Locator("#passkey-form button[type=submit]").ClickAsync(),
                 request => request.Method == "POST" && request.Url.Contains("/signin/passkey"));
             var captured = System.Web.HttpUtility.ParseQueryString(post.PostData ?? "")["Credential"];
             Assert.False(string.IsNullOrEmpty(captured));
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
 
             // The same response again at the next sign-in: the challenge does not match.
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/signin/passkey**");
+            await page.WaitForPageAsync("**/signin/passkey**");
             await page.EvaluateAsync("""
                 credential => {
                     const form = document.getElementById('passkey-form');
@@ -115,7 +115,7 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
 
             // A fresh ceremony still works.
             await page.Locator("#passkey-form button[type=submit]").ClickAsync();
-            await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+            await page.WaitForPageAsync(Host.CallbackUrl + "?**");
         });
     }
 
@@ -125,19 +125,19 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
         var page = session.Page;
         await page.GotoAsync(Host.AuthorizeUrl());
         await SignInAsync(page, login);
-        await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+        await page.WaitForPageAsync(Host.CallbackUrl + "?**");
         await session.Context.ClearCookiesAsync();
         await page.GotoAsync(Host.AuthorizeUrl());
         await SignInAsync(page, login);
-        await page.WaitForURLAsync("**/enrol/welcome**");
+        await page.WaitForPageAsync("**/enrol/welcome**");
         await page.Locator("#welcome-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/enrol?**");
+        await page.WaitForPageAsync("**/enrol?**");
         await page.Locator("#enrol-passkey").ClickAsync();
-        await page.WaitForURLAsync("**/enrol/passkey**");
+        await page.WaitForPageAsync("**/enrol/passkey**");
         await page.Locator("#enrol-passkey-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/enrol/recovery-codes**");
+        await page.WaitForPageAsync("**/enrol/recovery-codes**");
         await page.Locator("#continue").ClickAsync();
-        await page.WaitForURLAsync(Host.CallbackUrl + "?**");
+        await page.WaitForPageAsync(Host.CallbackUrl + "?**");
     }
 
     private static async Task SignInAsync(IPage page, string login)

@@ -31,17 +31,17 @@ public sealed class TotpJourneyTests(BrowserHostFixture fixture) : IClassFixture
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/enrol/welcome**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/enrol/welcome**");
             await session.StepAsync("welcome");
             await Axe.AssertNoSeriousViolationsAsync(page, "welcome");
             await page.Locator("#welcome-form button[type=submit]").ClickAsync();
 
-            await page.WaitForURLAsync("**/enrol?**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/enrol?**");
             await session.StepAsync("choose-factor");
             await Axe.AssertNoSeriousViolationsAsync(page, "choose factor");
             await page.Locator("#enrol-totp").ClickAsync();
 
-            await page.WaitForURLAsync("**/enrol/totp**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/enrol/totp**");
             await Assertions.Expect(page.Locator("img.qr-code")).ToBeVisibleAsync();
             Assert.True(await page.Locator("img.qr-code").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the QR code image did not render");
             await session.StepAsync("enrol-totp");
@@ -53,7 +53,7 @@ public sealed class TotpJourneyTests(BrowserHostFixture fixture) : IClassFixture
             await page.Locator("#Input_Code").FillAsync(TotpAlgorithm.Compute(secret, step));
             await page.Locator("#enrol-totp-form button[type=submit]").ClickAsync();
 
-            await page.WaitForURLAsync("**/enrol/recovery-codes**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/enrol/recovery-codes**");
             await session.StepAsync("recovery-codes");
             Assert.True(await page.Locator("#recovery-codes li").CountAsync() >= 5);
             await Axe.AssertNoSeriousViolationsAsync(page, "recovery codes");
@@ -70,7 +70,7 @@ public sealed class TotpJourneyTests(BrowserHostFixture fixture) : IClassFixture
             await session.Context.ClearCookiesAsync();
             await page.GotoAsync(Host.AuthorizeUrl());
             await SignInAsync(page, user.UserName!);
-            await page.WaitForURLAsync("**/signin/totp**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await page.WaitForPageAsync("**/signin/totp**");
             await session.StepAsync("pin");
             await Axe.AssertNoSeriousViolationsAsync(page, "PIN page");
             await page.Locator("#Input_Code").FillAsync(TotpAlgorithm.Compute(secret, step + 1));
@@ -90,7 +90,7 @@ public sealed class TotpJourneyTests(BrowserHostFixture fixture) : IClassFixture
 
     private async Task AssertAtCallbackWithCodeAsync(IPage page)
     {
-        await page.WaitForURLAsync(Host.CallbackUrl + "?**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForPageAsync(Host.CallbackUrl + "?**");
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
         Assert.False(string.IsNullOrEmpty(query["code"]), $"no code at the callback: {page.Url}");
         Assert.Null(query["error"]);
