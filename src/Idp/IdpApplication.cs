@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Factors.Push.WebPush;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class IdpApplication
         services.AddIdpSecurity();
         services.AddIdpAccounts();
         services.AddIdpFactors();
+        services.AddIdpWebPush(builder.Configuration);
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();
@@ -57,6 +59,7 @@ public static class IdpApplication
         app.UseCookiePolicy();
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
+        app.MapIdpWebPush();
         app.MapIdpUserInterface();
         return app;
     }
