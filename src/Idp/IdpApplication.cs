@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Factors.Push;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -57,6 +58,7 @@ public static class IdpApplication
         app.UseCookiePolicy();
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
+        app.MapIdpPush();
         app.MapIdpUserInterface();
         return app;
     }
