@@ -31,7 +31,8 @@ public static class WebPushServiceCollectionExtensions
     public static IEndpointRouteBuilder MapIdpWebPush(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/authenticator/v1/vapid-public-key", async (VapidKeyStore store, CancellationToken cancellationToken) =>
-            TypedResults.Ok(new VapidPublicKeyResponse((await store.GetKeyAsync(cancellationToken)).PublicKeyBase64Url)));
+            TypedResults.Ok(new VapidPublicKeyResponse((await store.GetKeyAsync(cancellationToken)).PublicKeyBase64Url)))
+            .RequireCors(DeviceApi.CorsPolicy);
         return endpoints;
     }
 
