@@ -37,6 +37,8 @@ public sealed class DemoDataInitializer(
                 EmailConfirmed = true,
                 GivenName = "Dana",
                 FamilyName = "Demo",
+                // For the companion authenticator's registration: its SMS code lands in the development outbox.
+                PhoneNumber = "+49 151 00000001",
                 CreatedAt = clock.GetUtcNow(),
             };
             var result = await users.CreateAsync(user, Password);
