@@ -45,6 +45,13 @@ public sealed class PushChallengeModel(
     public bool HasRecoveryCodes { get; private set; }
     public IReadOnlyList<ISecondFactor> Others { get; private set; } = [];
 
+    /// <summary>Where the page's forms post: this page with the flow's parameters (and a handler).</summary>
+    public string FormAction(string? handler = null)
+    {
+        var link = StepLink(PushFactor.ChallengePage);
+        return handler is null ? link : link + (link.Contains('?') ? "&" : "?") + "handler=" + handler;
+    }
+
     public string EventsUrl => $"{PushFactor.ChallengePage}/events?request_id={Uri.EscapeDataString(Approval?.Id ?? "")}";
 
     /// <summary>Shows the browser's request (by <c>push</c>), or opens one.</summary>
