@@ -30,6 +30,12 @@ public sealed partial class PushJourneyTests(PushJourneyFixture fixture) : IClas
             var card = await RequestCardAsync(phone, "Demo Portal");
             await Assertions.Expect(card.Locator(".ip")).Not.ToHaveTextAsync("–");
             await Assertions.Expect(card.Locator(".browser")).Not.ToHaveTextAsync("–");
+            // In German, in the manuals' words (the button in the header switches).
+            await phone.Page.Locator("#language").ClickAsync();
+            await Assertions.Expect(phone.Page.Locator("main h1")).ToHaveTextAsync("Freigabe");
+            await Assertions.Expect(card.Locator("button.approve")).ToHaveTextAsync("BESTÄTIGEN");
+            await Assertions.Expect(card.Locator("button.deny")).ToHaveTextAsync("ABLEHNEN");
+            await Axe.AssertNoSeriousViolationsAsync(phone.Page, "authenticator: Freigabe (German)");
             await card.Locator("label", new() { HasTextRegex = new Regex($"^{number}$") }).ClickAsync();
             await phone.StepAsync("number-picked");
             await card.Locator("button.approve").ClickAsync();
@@ -80,14 +86,17 @@ public sealed partial class PushJourneyTests(PushJourneyFixture fixture) : IClas
         await page.GotoAsync(fixture.AuthenticatorUrl + "/#/accounts");
         await Assertions.Expect(page.Locator("#no-accounts")).ToBeVisibleAsync(Slow);
         await phone.StepAsync("accounts-empty");
+        await Axe.AssertNoSeriousViolationsAsync(page, "authenticator: accounts");
         await page.Locator("#add-account").ClickAsync();
         await page.Locator("#login").FillAsync(user.AccountNumber!);
         await page.Locator("#password").FillAsync(IdpHost.Password);
         await phone.StepAsync("add-account");
+        await Axe.AssertNoSeriousViolationsAsync(page, "authenticator: add account");
         await page.Locator("#register-key").ClickAsync();
 
         await Assertions.Expect(page.Locator("#confirm-form")).ToBeVisibleAsync(Slow);
         await phone.StepAsync("confirm");
+        await Axe.AssertNoSeriousViolationsAsync(page, "authenticator: confirm code");
         await page.Locator("#code").FillAsync(await SmsCodeAsync(user.PhoneNumber!));
         await page.Locator("#finish-registration").ClickAsync();
 
@@ -96,6 +105,7 @@ public sealed partial class PushJourneyTests(PushJourneyFixture fixture) : IClas
         var test = page.Locator("form.request", new() { Has = page.Locator(".test") });
         await Assertions.Expect(test).ToBeVisibleAsync(Slow);
         await phone.StepAsync("test-approval");
+        await Axe.AssertNoSeriousViolationsAsync(page, "authenticator: approvals");
         await Assertions.Expect(test.Locator("input.number-choice")).ToHaveCountAsync(1);
         await test.Locator("label").ClickAsync();
         await test.Locator("button.approve").ClickAsync();

@@ -451,7 +451,7 @@
         var language = document.getElementById('language');
         function label() {
             language.textContent = t('lang.switch');
-            language.setAttribute('aria-label', t('lang.label'));
+            language.setAttribute('lang', t('lang.tag'));
         }
         language.addEventListener('click', function () {
             I18n.set(I18n.language === 'de' ? 'en' : 'de');

@@ -66,8 +66,8 @@
             'error.not_found': 'Nicht gefunden (der Zugang wurde vielleicht entfernt).',
             'error.crypto': 'Dieser Browser kann keine Schlüssel sicher speichern (WebCrypto/IndexedDB fehlen).',
             'error.generic': 'Das hat nicht geklappt ({0}).',
-            'lang.switch': 'EN',
-            'lang.label': 'Switch to English'
+            'lang.switch': 'English',
+            'lang.tag': 'en'
         },
         en: {
             'app.name': 'Idp Authenticator',
@@ -132,8 +132,8 @@
             'error.not_found': 'Not found (the account may have been removed).',
             'error.crypto': 'This browser cannot keep keys safely (WebCrypto/IndexedDB missing).',
             'error.generic': 'That did not work ({0}).',
-            'lang.switch': 'DE',
-            'lang.label': 'Auf Deutsch umschalten'
+            'lang.switch': 'Deutsch',
+            'lang.tag': 'de'
         }
     };
 
