@@ -131,6 +131,7 @@ public static class DeviceApi
             PushProblem.Expired => (410, "expired", "Expired, used up or already done."),
             PushProblem.NotFound => (404, "not_found", "Not found for this account."),
             PushProblem.InvalidSignature => (400, "invalid_signature", "The signature does not verify with the device's key."),
+            PushProblem.SmsUnavailable => (503, "sms_unavailable", "The confirmation code could not be sent by SMS: try again later."),
             PushProblem.WrongNumber => (400, "wrong_number", "The number does not match the one shown in the browser; the request has ended."),
             _ => (400, "invalid_request", "A field is missing or malformed."),
         };

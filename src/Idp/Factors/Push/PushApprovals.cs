@@ -29,6 +29,7 @@ public enum PushProblem
     InvalidSignature,
     WrongNumber,
     NoDevice,
+    SmsUnavailable,
 }
 
 public sealed record PushRegistrationStarted(string RegistrationId, string MaskedPhone, DateTimeOffset ExpiresAt);
@@ -141,7 +142,17 @@ public sealed class PushApprovals(
         await db.SaveChangesAsync(cancellationToken);
 
         var until = registration.ExpiresAt.ToOffset(TimeSpan.Zero).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-        await sms.SendAsync(new SmsMessage(user.PhoneNumber, text["Push_Sms_Code", code, until].Value), cancellationToken);
+        try
+        {
+            await sms.SendAsync(new SmsMessage(user.PhoneNumber, text["Push_Sms_Code", code, until].Value), cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // The gateway failed: the registration cannot be confirmed, the device may try again.
+            await db.PushRegistrations.Where(r => r.Id == registration.Id).ExecuteDeleteAsync(CancellationToken.None);
+            PushLog.RegistrationRefused(logger, user.Id, "SMS gateway failed");
+            return (null, PushProblem.SmsUnavailable);
+        }
         PushLog.RegistrationStarted(logger, user.Id, registration.Id);
         return (new PushRegistrationStarted(registration.Id, MaskPhone(user.PhoneNumber), registration.ExpiresAt), PushProblem.None);
     }
@@ -603,7 +614,7 @@ public static class PushAuditEvents
     public const string Failed = "push.failed";
     public const string Throttled = "push.throttled";
     public const string Reported = "push.reported_not_me";
-    public const string Expired = "push.expired";
+    public const string PhoneChanged = "account.phone_changed";
 }
 
 /// <summary>Push log events (3200–3229). Never a code, a token or a signature.</summary>
