@@ -164,13 +164,31 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_Cancelled");
         var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
         if (!result.Succeeded)
-            return new(false, "Passkey_Refused");
+            return new(false, await BelongsToAnotherUserAsync(credentialJson, user) ? "Passkey_OtherUser" : "Passkey_Refused");
         if (result.User.Id != user.Id)
             return new(false, "Passkey_OtherUser");
         if (!result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
         return new(true, Amr: AmrOf(result.Passkey));
+    }
+
+    /// <summary>Whether the response names a credential registered to someone other than <paramref name="user"/> (for a clear message).</summary>
+    private async Task<bool> BelongsToAnotherUserAsync(string credentialJson, IdpUser user)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(credentialJson, new System.Text.Json.JsonDocumentOptions { MaxDepth = 8 });
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("id", out var id) || id.ValueKind != System.Text.Json.JsonValueKind.String
+                || !TryCredentialId(id.GetString()!, out var credentialId))
+                return false;
+            return await users.FindByPasskeyIdAsync(credentialId) is { } owner && owner.Id != user.Id;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private void SaveState(HttpContext http, string ceremony, string subjectId, string? state)
