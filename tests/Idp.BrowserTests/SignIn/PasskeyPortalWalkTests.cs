@@ -136,6 +136,7 @@ public sealed class PasskeyPortalWalkTests(BrowserHostFixture fixture) : IClassF
             await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync("This passkey could not be verified.");
             Assert.Equal(1, await authenticator.CredentialCountAsync());
             await session.StepAsync("removed");
+            session.AssertNoErrors();
         });
     }
 
@@ -159,6 +160,7 @@ public sealed class PasskeyPortalWalkTests(BrowserHostFixture fixture) : IClassF
             await page.WaitForPageAsync(_portal.BaseUrl + "/approve-payment");
             await Assertions.Expect(page.Locator("#acr")).ToHaveTextAsync("urn:idp:acr:phr");
             await Assertions.Expect(page.Locator("#amr")).ToHaveTextAsync("swk, user, mfa");
+            session.AssertNoErrors();
         });
     }
 
