@@ -99,7 +99,7 @@ public sealed class PushChallengeModel(
         var portalName = Portal?.ClientName ?? text["Push_PortalProfile"].Value;
         var started = await approvals.StartAsync(HttpContext, State!.User.Id, binding, Portal?.ClientId, portalName, cancellationToken);
         if (started.Problem == PushProblem.NoDevice)
-            return LocalRedirect(await Flow.ChallengeUrlAsync(State.User.Id, State.RequestId, State.Then, cancellationToken));
+            return LocalRedirect(await Flow.ChallengeUrlAsync(State.User.Id, State.RequestId, State.Then, RequiredLevel, cancellationToken));
         if (started.Request is null)
         {
             View = PushWaitView.TooSoon;
@@ -132,11 +132,13 @@ public sealed class PushChallengeModel(
         Portal = await interaction.GetContextAsync(state.RequestId, cancellationToken);
         var factors = await registry.ListAsync(state.User.Id, cancellationToken);
         if (!factors.Any(f => f.Kind == FactorKind.Push))
-            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, cancellationToken));
-        HasRecoveryCodes = factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
+        if (await EnsureReachesAsync(push, cancellationToken) is { } stronger)
+            return stronger;
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
         Others = factors.Select(f => f.Kind).Distinct()
             .Select(registry.Get).OfType<ISecondFactor>()
-            .Where(f => f.Kind != FactorKind.Push && !f.IsFallback).ToList();
+            .Where(f => f.Kind != FactorKind.Push && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 }
