@@ -133,10 +133,12 @@ public sealed class PushChallengeModel(
         var factors = await registry.ListAsync(state.User.Id, cancellationToken);
         if (!factors.Any(f => f.Kind == FactorKind.Push))
             return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
-        HasRecoveryCodes = factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+        if (await EnsureReachesAsync(push, cancellationToken) is { } stronger)
+            return stronger;
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
         Others = factors.Select(f => f.Kind).Distinct()
             .Select(registry.Get).OfType<ISecondFactor>()
-            .Where(f => f.Kind != FactorKind.Push && !f.IsFallback).ToList();
+            .Where(f => f.Kind != FactorKind.Push && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 }
