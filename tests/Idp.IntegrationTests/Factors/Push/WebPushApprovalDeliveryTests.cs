@@ -70,6 +70,62 @@ public sealed class WebPushApprovalDeliveryTests
         Assert.Null(endpoint);
     }
 
+    [Fact]
+    public async Task SignIn_PushServiceStalls_WaitingPageAnswersAtOnce_PushArrivesAfterwards()
+    {
+        await using var pushService = await PushServiceStub.StartAsync();
+        pushService.Stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var idp = new IdpFactory().WithSetting("Idp:Push:Vapid:Timeout", "00:00:30");
+        idp.WithClient(TestClients.Create("portal", c => c.Secret = TestClients.Secret)).Start();
+        var user = await PushDevice.CreateUserWithPhoneAsync(idp);
+        using var device = await PushDevice.RegisterAsync(idp, user);
+        using var receiver = new WebPushReceiver();
+        await SubscribeAsync(idp, device, pushService.EndpointFor("slow-phone"), receiver);
+
+        using var browser = idp.CreateBrowser();
+        var signIn = new TestRelyingParty(idp, "portal").AuthorizeAsync(browser, user);
+        // The push service holds the push for up to 30 s; the waiting page must not wait for it.
+        var first = await Task.WhenAny(signIn, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.Same(signIn, first);
+        Assert.Equal("/signin/push", (await signIn).Url.AbsolutePath);
+        Assert.Empty(pushService.Received);
+
+        pushService.Stall.SetResult();
+        var push = await pushService.WaitForAsync("slow-phone");
+        using var message = JsonDocument.Parse(receiver.Decrypt(push.Body));
+        var pending = Assert.Single((await PushDevice.Client(idp).PendingAsync(device)).Where(r => !r.IsTest));
+        Assert.Equal(pending.RequestId, message.RootElement.GetProperty("requestId").GetString());
+        for (var i = 0; i < 100 && !idp.Logs.Entries.Any(e => e.EventId.Id == 3207 && e.Message.Contains("Delivered")); i++)
+            await Task.Delay(50);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 3207 && e.Message.Contains(device.CredentialId) && e.Message.Contains("Delivered"));
+    }
+
+    [Fact]
+    public async Task SignIn_PushServiceTimesOut_WaitingPageAnswersAtOnce_FailureIsLogged()
+    {
+        await using var pushService = await PushServiceStub.StartAsync();
+        pushService.Stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var idp = new IdpFactory().WithSetting("Idp:Push:Vapid:Timeout", "00:00:08");
+        idp.WithClient(TestClients.Create("portal", c => c.Secret = TestClients.Secret)).Start();
+        var user = await PushDevice.CreateUserWithPhoneAsync(idp);
+        using var device = await PushDevice.RegisterAsync(idp, user);
+        using var receiver = new WebPushReceiver();
+        await SubscribeAsync(idp, device, pushService.EndpointFor("stuck-phone"), receiver);
+
+        using var browser = idp.CreateBrowser();
+        var started = DateTime.UtcNow;
+        var page = await new TestRelyingParty(idp, "portal").AuthorizeAsync(browser, user);
+        Assert.Equal("/signin/push", page.Url.AbsolutePath);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the waiting page waited for the push service");
+
+        for (var i = 0; i < 300 && !idp.Logs.Entries.Any(e => e.EventId.Id == 3207); i++)
+            await Task.Delay(50);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 2254);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 3207 && e.Message.Contains(device.CredentialId) && e.Message.Contains("Failed"));
+        Assert.NotNull(await idp.WithDbAsync(db => db.PushCredentials.AsNoTracking().Where(c => c.Id == device.CredentialId).Select(c => c.SubscriptionEndpoint).SingleAsync()));
+        pushService.Stall.SetResult();
+    }
+
     private static async Task SubscribeAsync(IdpFactory idp, Authenticator.Cli.DeviceAccount device, string endpoint, WebPushReceiver receiver)
     {
         using var client = idp.CreateClient();
