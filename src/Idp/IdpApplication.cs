@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Helpdesk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class IdpApplication
         services.AddIdpSecurity();
         services.AddIdpAccounts();
         services.AddIdpFactors();
+        services.AddIdpHelpdesk();
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();
