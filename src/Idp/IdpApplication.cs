@@ -31,7 +31,7 @@ public static class IdpApplication
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();
-        services.AddIdpJobs();
+        services.AddIdpJobs(builder.Configuration);
         return builder;
     }
 
