@@ -10,7 +10,7 @@ namespace Idp.IntegrationTests.Helpdesk;
 /// The SLA events with a moved clock: a reminder at 75 %, escalation and breach at the due time, each once, also across
 /// a restart, a concurrent second run and downtime; and the clustered Quartz store firing each job once on two nodes.
 /// </summary>
-public sealed class SlaJobTests
+public sealed class SlaJobTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Helpdesk = "helpdesk-team@example.test";
     private const string Supervisors = "supervisors@example.test";
@@ -126,13 +126,17 @@ public sealed class SlaJobTests
     {
         await using var cluster = new IdpCluster(2);
         cluster.Configure(node => node
+            .WithOutput(output)
             .WithSetting("Idp:Jobs:Enabled", "true")
             .WithSetting("Idp:Helpdesk:CheckInterval", "00:00:05")
             .WithSetting("Idp:Helpdesk:ReminderTo:0", Helpdesk)
             .WithSetting("Idp:Helpdesk:EscalationTo:0", Supervisors));
         cluster.NodeA.Start();
         var request = (await cluster.NodeA.SubmitAsync(await cluster.NodeA.CreateUserAsync())).Request!;
-        cluster.Clock.Advance(TimeSpan.FromDays(10));
+        // Due long ago (the application's clock stays put; Quartz itself runs on wall-clock time).
+        var past = cluster.Clock.GetUtcNow().AddDays(-3);
+        await cluster.NodeA.WithDbAsync(db => db.Set<ResetRequest>().Where(r => r.Id == request.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RemindAt, past).SetProperty(r => r.DueAt, past)));
         cluster.NodeB.Start();
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
