@@ -24,8 +24,7 @@ public static class JobsServiceCollectionExtensions
 
         services.AddQuartz(quartz =>
         {
-            // Quartz runs on wall-clock time whatever clock the application is given (tests move theirs).
-            quartz.UseTimeProvider(TimeProvider.System);
+            // Quartz takes the application's TimeProvider from the container (tests move it).
             if (database.Provider == DatabaseProvider.PostgreSql)
             {
                 quartz.UsePersistentStore(store =>

@@ -133,10 +133,20 @@ public sealed class SlaJobTests(Xunit.Abstractions.ITestOutputHelper output)
             .WithSetting("Idp:Helpdesk:EscalationTo:0", Supervisors));
         cluster.NodeA.Start();
         var request = (await cluster.NodeA.SubmitAsync(await cluster.NodeA.CreateUserAsync())).Request!;
-        // Due long ago (the application's clock stays put; Quartz itself runs on wall-clock time).
+        // Due long ago.
         var past = cluster.Clock.GetUtcNow().AddDays(-3);
         await cluster.NodeA.WithDbAsync(db => db.Set<ResetRequest>().Where(r => r.Id == request.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.RemindAt, past).SetProperty(r => r.DueAt, past)));
+        // The application's clock (which Quartz uses too) follows real time from here on.
+        using var ticking = new CancellationTokenSource();
+        var ticker = Task.Run(async () =>
+        {
+            while (!ticking.IsCancellationRequested)
+            {
+                await Task.Delay(100);
+                cluster.Clock.Advance(TimeSpan.FromMilliseconds(100));
+            }
+        });
         cluster.NodeB.Start();
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -149,6 +159,8 @@ public sealed class SlaJobTests(Xunit.Abstractions.ITestOutputHelper output)
                 .Select(e => (node.NodeName, e.Message.Split(" runs on ")[0]))).ToList();
         }
         while (firings.Count < 4 && DateTime.UtcNow < deadline);
+        await ticking.CancelAsync();
+        await ticker;
 
         Assert.True(firings.Count >= 4, $"only {firings.Count} firings in 60 s");
         // Each scheduled fire time ran once, on one node.

@@ -15,7 +15,7 @@ public sealed class ResetStatusModel(SecondFactorFlow flow, HelpdeskRequests hel
     public const string NoticeKey = "ResetNotice";
 
     public bool SignedIn { get; private set; }
-    public ResetRequest? Request { get; private set; }
+    public ResetRequest? Latest { get; private set; }
     public string? Notice { get; private set; }
 
     public string Local(DateTimeOffset instant) =>
@@ -27,7 +27,7 @@ public sealed class ResetStatusModel(SecondFactorFlow flow, HelpdeskRequests hel
         if (state is null)
             return Page();
         SignedIn = true;
-        Request = await helpdesk.GetLatestForUserAsync(state.User.Id, cancellationToken);
+        Latest = await helpdesk.GetLatestForUserAsync(state.User.Id, cancellationToken);
         Notice = TempData[NoticeKey]?.ToString();
         return Page();
     }
