@@ -360,8 +360,10 @@ public sealed class HelpdeskRequests(
         if (!request.IsOpen)
             return new DecisionResult(DecisionOutcome.NotOpen, request);
         var now = clock.GetUtcNow();
+        // Staff at submission, or made staff since: two agents either way.
+        var fourEyes = request.RequiresFourEyes || await IsStaffAsync(request.SubjectId, cancellationToken);
 
-        if (request.RequiresFourEyes && request.FirstApprovedBy is null)
+        if (fourEyes && request.FirstApprovedBy is null)
         {
             var recorded = await db.Set<ResetRequest>()
                 .Where(r => r.Id == requestId && r.State == ResetRequestState.Open && r.FirstApprovedBy == null)
@@ -374,7 +376,7 @@ public sealed class HelpdeskRequests(
             HelpdeskLog.Decided(logger, request.Reference, "first approval", agentId);
             return new DecisionResult(DecisionOutcome.FirstApprovalRecorded, await FindAsync(requestId, cancellationToken));
         }
-        if (request.RequiresFourEyes && request.FirstApprovedBy == agentId)
+        if (fourEyes && request.FirstApprovedBy == agentId)
             return new DecisionResult(DecisionOutcome.SecondAgentRequired, request);
 
         string? passCode = null;

@@ -144,6 +144,19 @@ public sealed class HelpdeskRequestsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UserMadeStaffAfterSubmitting_StillNeedsTwoAgents()
+    {
+        var user = await _idp.CreateUserAsync();
+        var request = (await _idp.SubmitAsync(user)).Request!;
+        Assert.False(request.RequiresFourEyes);
+        await _idp.AddRoleAsync(user, "admin");
+        var agent = await _idp.CreateStaffAsync("helpdesk");
+
+        Assert.Equal(DecisionOutcome.FirstApprovalRecorded, (await _idp.HelpdeskAsync(h => h.ApproveAsync(request.Id, agent.Id, null, null))).Outcome);
+        Assert.Equal(DecisionOutcome.SecondAgentRequired, (await _idp.HelpdeskAsync(h => h.IssueTemporaryAccessPassAsync(request.Id, agent.Id, null, null))).Outcome);
+    }
+
+    [Fact]
     public async Task Reject_NeedsAReason_WhichTheUserIsTold()
     {
         var user = await _idp.CreateUserAsync();
