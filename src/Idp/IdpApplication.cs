@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Factors.Push;
 using Idp.Helpdesk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ public static class IdpApplication
         app.UseCookiePolicy();
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
+        app.MapIdpPush();
         app.MapIdpUserInterface();
         return app;
     }
