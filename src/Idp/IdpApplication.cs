@@ -4,6 +4,7 @@ using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
 using Idp.Factors.Push;
+using Idp.Factors.Push.WebPush;
 using Idp.Helpdesk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public static class IdpApplication
         services.AddIdpAccounts();
         services.AddIdpFactors();
         services.AddIdpHelpdesk();
+        services.AddIdpWebPush(builder.Configuration);
         services.AddIdpProtocol();
         services.AddIdpUserInterface();
         services.AddIdpMessaging();
@@ -61,6 +63,7 @@ public static class IdpApplication
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
         app.MapIdpPush();
+        app.MapIdpWebPush();
         app.MapIdpUserInterface();
         return app;
     }

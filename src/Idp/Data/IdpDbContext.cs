@@ -13,6 +13,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
 {
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<WebPushVapidKey> WebPushVapidKeys => Set<WebPushVapidKey>();
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
@@ -65,6 +66,12 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
         {
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Algorithm).HasMaxLength(10);
+        });
+
+        builder.Entity<WebPushVapidKey>(key =>
+        {
+            key.Property(k => k.Id).HasMaxLength(16);
+            key.Property(k => k.PublicKey).HasMaxLength(100);
         });
 
         builder.Entity<AuthorizationCode>(code =>

@@ -92,6 +92,13 @@ public sealed class IdpHost : WebApplicationFactory<Program>
 
     public string CallbackUrl => BaseUrl + CallbackPath;
 
+    /// <summary>Sets a configuration value before <see cref="Start"/> (<c>"Idp:Push:AllowedOrigins:0"</c>, …).</summary>
+    public IdpHost WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
     /// <summary>Starts Kestrel now; configuration is fixed from here on.</summary>
     public IdpHost Start()
     {
@@ -100,7 +107,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     }
 
     /// <summary>A confirmed user made directly through Identity: account number (user name) random, password <see cref="Password"/>.</summary>
-    public async Task<IdpUser> CreateUserAsync()
+    public async Task<IdpUser> CreateUserAsync(Action<IdpUser>? configure = null)
     {
         var account = (1_000_000_000L + RandomNumberGenerator.GetInt32(int.MaxValue)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var user = new IdpUser
@@ -113,6 +120,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             FamilyName = "Mustermann",
             CreatedAt = DateTimeOffset.UtcNow,
         };
+        configure?.Invoke(user);
         await using var scope = Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<UserManager<IdpUser>>().CreateAsync(user, Password);
         if (!result.Succeeded)

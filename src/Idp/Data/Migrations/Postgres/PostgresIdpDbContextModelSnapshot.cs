@@ -917,6 +917,29 @@ namespace Idp.Data.Migrations.Postgres
                     b.ToTable("UserSessionClients");
                 });
 
+            modelBuilder.Entity("Idp.Data.Entities.WebPushVapidKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebPushVapidKeys");
+                });
+
             modelBuilder.Entity("Idp.Helpdesk.ResetRequest", b =>
                 {
                     b.Property<string>("Id")

@@ -903,6 +903,29 @@ namespace Idp.Data.Migrations.Sqlite
                     b.ToTable("UserSessionClients");
                 });
 
+            modelBuilder.Entity("Idp.Data.Entities.WebPushVapidKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("WebPushVapidKeys");
+                });
+
             modelBuilder.Entity("Idp.Helpdesk.ResetRequest", b =>
                 {
                     b.Property<string>("Id")
