@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Helpdesk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +42,7 @@ public static class IdpApplication
         services.AddIdpSecurity();
         services.AddIdpAccounts();
         services.AddIdpFactors();
+        services.AddIdpHelpdesk();
         services.AddIdpProtocol();
         services.AddIdpMessaging();
         return services;

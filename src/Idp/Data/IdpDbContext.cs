@@ -175,6 +175,8 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             browser.HasIndex(b => b.ExpiresAt);
             browser.HasOne<IdpUser>().WithMany().HasForeignKey(b => b.SubjectId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        Helpdesk.HelpdeskModel.Configure(builder);
     }
 
     /// <summary>Lists of URIs, scopes and grant types as one space-separated column, the same on every provider.</summary>
