@@ -30,7 +30,7 @@ public static class StaffPolicies
         options.FallbackPolicy = staff;
     }
 
-    private static AuthorizationPolicy Build(params string[] roles) => new AuthorizationPolicyBuilder(AdminAuthenticationDefaults.CookieScheme)
+    private static AuthorizationPolicy Build(params string[] roles) => new AuthorizationPolicyBuilder()
         .RequireAuthenticatedUser()
         .RequireRole(roles)
         .AddRequirements(new StaffLevelRequirement())
