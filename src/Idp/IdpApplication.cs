@@ -123,6 +123,7 @@ public static class IdpApplication
         services.AddScoped<Accounts.AccountNumberGenerator>();
         services.AddScoped<Accounts.AccountRegistration>();
         services.AddScoped<Accounts.AccountEmails>();
+        services.AddScoped<Pages.Infrastructure.PortalInteraction>();
         return services;
     }
 }

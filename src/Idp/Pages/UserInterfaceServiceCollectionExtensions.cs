@@ -35,7 +35,6 @@ public static class UserInterfaceServiceCollectionExtensions
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
         services.AddScoped<PasswordSignIn>();
-        services.AddScoped<PortalInteraction>();
         return services;
     }
 

@@ -22,6 +22,12 @@ public sealed class AdminFactory(IdpFactory idp, string requiredAcr) : WebApplic
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(IdpFactory.EnvironmentName);
+        // As in Development: every registered service must be constructible (the admin area registers Idp's core only).
+        builder.UseDefaultServiceProvider(provider =>
+        {
+            provider.ValidateOnBuild = true;
+            provider.ValidateScopes = true;
+        });
         builder.UseSetting("Idp:Issuer", IdpFactory.Issuer);
         builder.UseSetting("Idp:KeyEncryptionKey", idp.KeyEncryptionKey);
         builder.UseSetting("Idp:Database:Provider", idp.Database.Provider.ToString());
