@@ -20,7 +20,7 @@ public static class IdpApplication
             .AddCookie(SessionService.Scheme, SessionService.ConfigureCookie);
         services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
         services.AddIdpUserInterface();
-        services.AddIdpJobs();
+        services.AddIdpJobs(builder.Configuration);
         return builder;
     }
 
