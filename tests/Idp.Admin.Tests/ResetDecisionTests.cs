@@ -167,13 +167,15 @@ public sealed class ResetDecisionTests
         Assert.DoesNotContain(code, again.Body);
         Assert.Equal(ResetResolution.TemporaryAccessPass, (await world.FindRequestAsync(request.Id))!.Resolution);
 
-        // The user types the pass after the password (the sign-in page's call), and is then due to enrol.
-        var outcome = await world.Idp.WithScopeAsync(services => services.GetRequiredService<HelpdeskRequests>()
-            .RedeemTemporaryAccessPassAsync(user.Id, code!, new DefaultHttpContext()));
-        Assert.Equal(TemporaryAccessPassOutcome.Accepted, outcome);
+        // The user types the pass after the password, instead of the authenticator code, and goes straight to enrolment.
         using var userBrowser = world.Idp.CreateBrowser();
         await userBrowser.GetAsync("/signin");
-        var next = await userBrowser.SubmitFormAsync("#signin-form", new() { ["Input.Login"] = user.AccountNumber, ["Input.Password"] = TestUsers.Password });
+        var factorPage = await userBrowser.SubmitFormAsync("#signin-form", new() { ["Input.Login"] = user.AccountNumber, ["Input.Password"] = TestUsers.Password });
+        Assert.Equal("/signin/totp", factorPage.Url.AbsolutePath);
+        await userBrowser.GetAsync(factorPage.Document.QuerySelector("#enter-access-pass")!.GetAttribute("href")!);
+        var next = await userBrowser.SubmitFormAsync("#access-pass-form", new() { ["Code"] = code });
         Assert.StartsWith("/enrol", next.Url.AbsolutePath);
+        var factors = await world.Idp.WithScopeAsync(services => services.GetRequiredService<FactorRegistry>().ListAsync(user.Id));
+        Assert.Empty(factors);
     }
 }
