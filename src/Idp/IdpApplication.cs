@@ -4,6 +4,7 @@ using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
 using Idp.Helpdesk;
+using Idp.Factors.Push;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -72,6 +73,7 @@ public static class IdpApplication
         app.UseCookiePolicy();
         app.UseIdpUserInterface();
         app.MapIdpProtocol();
+        app.MapIdpPush();
         app.MapIdpUserInterface();
         return app;
     }

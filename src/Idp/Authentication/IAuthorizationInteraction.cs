@@ -11,7 +11,24 @@ public sealed record AuthorizationContext(
     IReadOnlyList<string> UiLocales,
     IReadOnlyList<string> AcrValues,
     bool PromptLogin,
-    bool PromptConsent);
+    bool PromptConsent)
+{
+    /// <summary>The <c>acr</c> values of an essential <c>acr</c> claim request (OpenID Connect Core §5.5.1.1): one of them must be met.</summary>
+    public IReadOnlyList<string> EssentialAcrValues { get; init; } = [];
+
+    /// <summary>The level the portal asks for: the lowest essential one, else the highest voluntary one; the password level when none.</summary>
+    public AuthenticationLevel RequestedLevel
+    {
+        get
+        {
+            var essential = EssentialAcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
+            if (essential.Count > 0)
+                return essential.Min();
+            var voluntary = AcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
+            return voluntary.Count > 0 ? voluntary.Max() : AuthenticationLevel.Password;
+        }
+    }
+}
 
 /// <summary>
 /// The one way the UI talks to the protocol engine. The authorization endpoint parks a request and sends the

@@ -52,7 +52,7 @@ public sealed class SecondFactorFlow(
     {
         var client = portal is null ? null : await clients.FindAsync(portal.ClientId, cancellationToken);
         var policy = EffectivePolicy(client);
-        var requested = portal?.AcrValues.Select(AuthenticationLevels.FromAcr).Max() ?? AuthenticationLevel.Password;
+        var requested = portal?.RequestedLevel ?? AuthenticationLevel.Password;
         var factors = await registry.ListPrimaryAsync(user.Id, cancellationToken);
 
         if (factors.Count > 0)
@@ -65,7 +65,7 @@ public sealed class SecondFactorFlow(
 
             await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Challenge));
             FactorsLog.Decided(logger, user.Id, "challenge");
-            return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, cancellationToken);
+            return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, requested, cancellationToken);
         }
 
         // The grace sign-ins stay free even when a portal asks for more voluntarily (it gets the password level);
@@ -113,10 +113,12 @@ public sealed class SecondFactorFlow(
     /// <summary>
     /// A factor was verified (or enrolled with a verified code): the pending sign-in becomes a session with the
     /// factor's <c>amr</c> and level, or the session steps up. Returns where the browser goes next.
+    /// <paramref name="amr"/> replaces the factor's <see cref="ISecondFactor.Amr"/> when the verified authenticator
+    /// reports its own (a synced passkey gives <c>swk</c>, a device-bound one <c>hwk</c>).
     /// </summary>
-    public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default)
+    public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default, IReadOnlyList<string>? amr = null)
     {
-        IReadOnlyCollection<string> amr = [.. factor.Amr, AuthenticationMethods.MultiFactor];
+        IReadOnlyCollection<string> methods = [.. amr ?? factor.Amr, AuthenticationMethods.MultiFactor];
         if (state.IsPending)
         {
             await PendingSignIn.EndAsync(http);
@@ -125,7 +127,7 @@ public sealed class SecondFactorFlow(
                 state.User.MustEnrol = false;
                 await users.UpdateAsync(state.User);
             }
-            await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. amr], factor.Level, state.Remember);
+            await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. methods], factor.Level, state.Remember);
             if (trustBrowser)
             {
                 var days = TrustDays(await ClientOfAsync(state.RequestId, cancellationToken));
@@ -136,7 +138,7 @@ public sealed class SecondFactorFlow(
         }
         else if (state.Session is not null)
         {
-            await sessions.StepUpAsync(state.Session, amr, factor.Level);
+            await sessions.StepUpAsync(state.Session, methods, factor.Level);
             await audit.RecordAsync(AuditEventTypes.StepUp, http, state.User.Id, details: factor.Kind.ToString(), cancellationToken: cancellationToken);
             FactorsLog.Completed(logger, state.User.Id, factor.Kind, "step-up");
         }
@@ -152,14 +154,36 @@ public sealed class SecondFactorFlow(
         return state.Then == ThenProfile ? ProfilePath : "/";
     }
 
-    /// <summary>The challenge page of the factor used last (or any factor, when all are locked).</summary>
-    public async Task<string> ChallengeUrlAsync(string subjectId, string? requestId, string? then, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The challenge page of the factor used last among those that reach <paramref name="level"/> (a step-up to the
+    /// phishing-resistant level goes to a passkey even when the PIN was used last). When none of the user's factors
+    /// reaches it, the factor used last (or any, when all are locked): the engine then answers what was not met.
+    /// The link carries the level, so the challenge page offers only factors that reach it.
+    /// </summary>
+    public async Task<string> ChallengeUrlAsync(string subjectId, string? requestId, string? then, AuthenticationLevel level = AuthenticationLevel.SecondFactor, CancellationToken cancellationToken = default)
     {
         var factors = await registry.ListPrimaryAsync(subjectId, cancellationToken);
+        var reaching = factors.Where(f => registry.Get(f.Kind)?.Level >= level).ToList();
+        if (reaching.Count > 0)
+        {
+            var best = reaching.FirstOrDefault(f => !f.Locked) ?? reaching[0];
+            return Link(registry.Get(best.Kind)!.ChallengePath, requestId, then, level);
+        }
         var chosen = factors.FirstOrDefault(f => !f.Locked) ?? factors.FirstOrDefault();
         var factor = chosen is null ? registry.All.First(f => f.IsFallback) : registry.Get(chosen.Kind)!;
         return Link(factor.ChallengePath, requestId, then);
     }
+
+    /// <summary>Whether one of the user's usable factors other than <paramref name="kind"/> reaches <paramref name="level"/>.</summary>
+    public async Task<bool> OtherFactorReachesAsync(string subjectId, FactorKind kind, AuthenticationLevel level, CancellationToken cancellationToken = default) =>
+        (await registry.ListPrimaryAsync(subjectId, cancellationToken))
+            .Any(f => f.Kind != kind && !f.Locked && registry.Get(f.Kind)?.Level >= level);
+
+    /// <summary>The level a challenge page must reach, from its <c>level</c> parameter (the second-factor level when absent or unknown).</summary>
+    public static AuthenticationLevel RequiredLevel(int? level) =>
+        level is int value && Enum.IsDefined((AuthenticationLevel)value) && (AuthenticationLevel)value > AuthenticationLevel.SecondFactor
+            ? (AuthenticationLevel)value
+            : AuthenticationLevel.SecondFactor;
 
     /// <summary>Whether the session proved a second factor within <see cref="MfaOptions.FreshFactor"/> (removing factors, new recovery codes).</summary>
     public bool IsFresh(UserSession session) =>
@@ -169,13 +193,15 @@ public sealed class SecondFactorFlow(
     public async Task<int> TrustDaysAsync(SecondFactorState state, CancellationToken cancellationToken = default) =>
         state.IsPending ? TrustDays(await ClientOfAsync(state.RequestId, cancellationToken)) : 0;
 
-    public static string Link(string path, string? requestId, string? then)
+    public static string Link(string path, string? requestId, string? then, AuthenticationLevel level = AuthenticationLevel.SecondFactor)
     {
         var query = new List<string>();
         if (!string.IsNullOrEmpty(requestId))
             query.Add("request_id=" + Uri.EscapeDataString(requestId));
         if (then == ThenProfile)
             query.Add("then=" + ThenProfile);
+        if (level > AuthenticationLevel.SecondFactor)
+            query.Add("level=" + (int)level);
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
 

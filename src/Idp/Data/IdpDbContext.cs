@@ -26,6 +26,9 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<UserFactor> UserFactors => Set<UserFactor>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<TrustedBrowser> TrustedBrowsers => Set<TrustedBrowser>();
+    public DbSet<PushCredential> PushCredentials => Set<PushCredential>();
+    public DbSet<PushRegistration> PushRegistrations => Set<PushRegistration>();
+    public DbSet<PushRequest> PushRequests => Set<PushRequest>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -177,6 +180,51 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
         });
 
         Helpdesk.HelpdeskModel.Configure(builder);
+
+        builder.Entity<PushCredential>(credential =>
+        {
+            credential.Property(c => c.Id).HasMaxLength(64);
+            credential.Property(c => c.SubjectId).HasMaxLength(64);
+            credential.Property(c => c.DeviceName).HasMaxLength(100);
+            credential.Property(c => c.PublicKey).HasMaxLength(200);
+            credential.Property(c => c.AccessTokenHash).HasMaxLength(64);
+            credential.Property(c => c.SubscriptionEndpoint).HasMaxLength(2000);
+            credential.Property(c => c.SubscriptionP256dh).HasMaxLength(200);
+            credential.Property(c => c.SubscriptionAuth).HasMaxLength(100);
+            credential.HasIndex(c => c.SubjectId);
+            credential.HasIndex(c => c.AccessTokenHash).IsUnique();
+            credential.HasOne<IdpUser>().WithMany().HasForeignKey(c => c.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PushRegistration>(registration =>
+        {
+            registration.Property(r => r.Id).HasMaxLength(64);
+            registration.Property(r => r.SubjectId).HasMaxLength(64);
+            registration.Property(r => r.DeviceName).HasMaxLength(100);
+            registration.Property(r => r.PublicKey).HasMaxLength(200);
+            registration.Property(r => r.CodeHash).HasMaxLength(64);
+            registration.HasIndex(r => r.SubjectId);
+            registration.HasIndex(r => r.ExpiresAt);
+            registration.HasOne<IdpUser>().WithMany().HasForeignKey(r => r.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PushRequest>(request =>
+        {
+            request.Property(r => r.Id).HasMaxLength(64);
+            request.Property(r => r.SubjectId).HasMaxLength(64);
+            request.Property(r => r.Challenge).HasMaxLength(64);
+            request.Property(r => r.NumberChoices).HasMaxLength(32);
+            request.Property(r => r.State).HasConversion<int>();
+            request.Property(r => r.ClientId).HasMaxLength(100);
+            request.Property(r => r.PortalName).HasMaxLength(200);
+            request.Property(r => r.IpAddress).HasMaxLength(64);
+            request.Property(r => r.UserAgent).HasMaxLength(512);
+            request.Property(r => r.BrowserBindingHash).HasMaxLength(64);
+            request.Property(r => r.DecidedBy).HasMaxLength(64);
+            request.HasIndex(r => new { r.SubjectId, r.CreatedAt });
+            request.HasIndex(r => r.ExpiresAt);
+            request.HasOne<IdpUser>().WithMany().HasForeignKey(r => r.SubjectId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     /// <summary>Lists of URIs, scopes and grant types as one space-separated column, the same on every provider.</summary>

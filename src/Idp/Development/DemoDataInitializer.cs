@@ -20,6 +20,7 @@ public sealed class DemoDataInitializer(
     public const string AccountNumber = "1000000001";
     public const string Email = "demo@example.com";
     public const string Password = "demo-password-2026";
+    public const string PhoneNumber = "+4915100000001";
 
     /// <summary>The bootstrap administrator (roles admin, supervisor, helpdesk) and a second helpdesk agent for four-eyes.</summary>
     public const string AdminAccountNumber = "1000000002";
@@ -36,7 +37,14 @@ public sealed class DemoDataInitializer(
         if (!environment.IsDevelopment() || !options.Value.SeedDemoData)
             return;
 
-        if (await users.FindByNameAsync(AccountNumber) is null)
+        var existing = await users.FindByNameAsync(AccountNumber);
+        if (existing is not null && string.IsNullOrEmpty(existing.PhoneNumber))
+        {
+            // Demo databases from before push approval: the SMS code needs a number.
+            existing.PhoneNumber = PhoneNumber;
+            await users.UpdateAsync(existing);
+        }
+        if (existing is null)
         {
             var user = new IdpUser
             {
@@ -46,6 +54,7 @@ public sealed class DemoDataInitializer(
                 EmailConfirmed = true,
                 GivenName = "Dana",
                 FamilyName = "Demo",
+                PhoneNumber = PhoneNumber,
                 CreatedAt = clock.GetUtcNow(),
             };
             var result = await users.CreateAsync(user, Password);
@@ -60,8 +69,8 @@ public sealed class DemoDataInitializer(
         var portals = options.Value.Clients.Where(c => c.RedirectUris.Count > 0)
             .Select(c => $"  {c.DisplayName ?? c.ClientId}: {new Uri(c.RedirectUris[0]).GetLeftPart(UriPartial.Authority)}");
         logger.LogInformation(
-            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}{NewLine}  Bootstrap administrator (admin area): account number {AdminAccountNumber}, password {AdminPassword}{NewLine}  Second helpdesk agent (four-eyes): account number {HelpdeskAccountNumber}, password {HelpdeskPassword}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
-            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, Environment.NewLine, AdminAccountNumber, AdminPassword, Environment.NewLine, HelpdeskAccountNumber, HelpdeskPassword, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
+            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}, phone {Phone}{NewLine}  Bootstrap administrator (admin area): account number {AdminAccountNumber}, password {AdminPassword}{NewLine}  Second helpdesk agent (four-eyes): account number {HelpdeskAccountNumber}, password {HelpdeskPassword}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
+            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, PhoneNumber, Environment.NewLine, AdminAccountNumber, AdminPassword, Environment.NewLine, HelpdeskAccountNumber, HelpdeskPassword, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
     }
 
     private async Task EnsureStaffAsync(string accountNumber, string email, string password, string givenName, string familyName, string[] roles)

@@ -1,6 +1,7 @@
 using Idp.Authentication;
 using Idp.Data.Entities;
 using Idp.Factors.Passkeys;
+using Idp.Factors.Push;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
 using Microsoft.AspNetCore.Identity;
@@ -24,6 +25,7 @@ public static class FactorsServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<IdentityPasskeyOptions>, PasskeyOptionsSetup>();
         services.AddScoped<PasskeyAuthenticators>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<PasskeyAuthenticators>());
+        services.AddIdpPush();
         services.AddScoped<FactorRegistry>();
         services.AddScoped<IStepUpPolicy, FactorStepUpPolicy>();
         services.AddScoped<TrustedBrowsers>();

@@ -46,6 +46,12 @@ public sealed partial class ExpiredDataCleanupJob(IdpDbContext db, TimeProvider 
             .Where(s => s.ExpiresAt < cutoff || (s.EndedAt != null && s.EndedAt < cutoff))
             .ExecuteDeleteAsync(cancellationToken);
 
+        // Push: registrations past their code's life; approval requests after a day (the limits against push
+        // bombing look back at most RequestWindow and the denials since the last approval, capped at 15 minutes).
+        await db.PushRegistrations.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        var pushCutoff = now - TimeSpan.FromDays(1);
+        await db.PushRequests.Where(r => r.ExpiresAt < pushCutoff).ExecuteDeleteAsync(cancellationToken);
+
         LogCleanedUp(codes, refreshTokens, revokedAccessTokens, requests, sessions);
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Idp.Messaging;
 
 public static class MessagingServiceCollectionExtensions
@@ -6,7 +8,14 @@ public static class MessagingServiceCollectionExtensions
     {
         services.AddScoped<OutboxSender>();
         services.AddScoped<IEmailSender>(provider => provider.GetRequiredService<OutboxSender>());
-        services.AddScoped<ISmsSender>(provider => provider.GetRequiredService<OutboxSender>());
+        services.AddOptions<SmsGatewayOptions>().BindConfiguration(SmsGatewayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmsGatewayOptions>, SmsGatewayOptionsValidator>();
+        services.AddHttpClient(HttpSmsSender.ClientName);
+        services.AddScoped<HttpSmsSender>();
+        // SMS go through the HTTP gateway when one is configured, otherwise to the outbox.
+        services.AddScoped<ISmsSender>(provider => string.IsNullOrEmpty(provider.GetRequiredService<IOptions<SmsGatewayOptions>>().Value.Url)
+            ? provider.GetRequiredService<OutboxSender>()
+            : provider.GetRequiredService<HttpSmsSender>());
         return services;
     }
 }

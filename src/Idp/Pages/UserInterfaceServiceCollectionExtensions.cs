@@ -50,6 +50,7 @@ public static class UserInterfaceServiceCollectionExtensions
         app.UseWhen(context => !IsBrowserRequest(context), api => api.UseExceptionHandler());
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -33,6 +33,8 @@ public sealed class IdpHost : WebApplicationFactory<Program>
     public IdpHost()
     {
         Port = FreePort();
+        OtherPort = FreePort();
+        PortalPort = FreePort();
         // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying-party id; Chromium resolves localhost
         // itself to the loopback addresses that Kestrel listens on.
         BaseUrl = $"http://localhost:{Port}";
@@ -49,11 +51,41 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         _settings["Idp:Mfa:GraceSignIns"] = "1";
         AddClient(0, ClientId, "Test portal", thirdParty: false);
         AddClient(1, ThirdPartyClientId, "Third-party app", thirdParty: true);
+        // samples/Portal (PortalHost), a confidential client with refresh tokens.
+        _settings["Idp:Clients:2:ClientId"] = PortalHost.ClientId;
+        _settings["Idp:Clients:2:DisplayName"] = "Demo Portal";
+        _settings["Idp:Clients:2:Secret"] = PortalHost.ClientSecret;
+        _settings["Idp:Clients:2:RedirectUris:0"] = PortalUrl + "/signin-idp";
+        _settings["Idp:Clients:2:PostLogoutRedirectUris:0"] = PortalUrl + "/signed-out";
+        _settings["Idp:Clients:2:AllowedGrantTypes:0"] = "authorization_code";
+        _settings["Idp:Clients:2:AllowedGrantTypes:1"] = "refresh_token";
+        _settings["Idp:Clients:2:AllowedScopes:0"] = "openid";
+        _settings["Idp:Clients:2:AllowedScopes:1"] = "profile";
+        _settings["Idp:Clients:2:AllowedScopes:2"] = "email";
+        _settings["Idp:Clients:2:AllowedScopes:3"] = "offline_access";
 
-        UseKestrel(kestrel => kestrel.ListenLocalhost(Port));
+        UseKestrel(kestrel =>
+        {
+            kestrel.ListenLocalhost(Port);
+            kestrel.ListenLocalhost(OtherPort);
+        });
     }
 
     public int Port { get; }
+
+    /// <summary>The port <see cref="PortalHost"/> listens on (registered here as the portal's redirect URI).</summary>
+    public int PortalPort { get; }
+
+    public string PortalUrl => $"http://localhost:{PortalPort}";
+
+    /// <summary>A second port of the same host: <see cref="OtherOrigin"/> is not among the passkey origins.</summary>
+    public int OtherPort { get; }
+
+    /// <summary><c>http://localhost:{other port}</c>: the same relying-party id and cookies, an origin Idp does not accept.</summary>
+    public string OtherOrigin => $"http://localhost:{OtherPort}";
+
+    /// <summary>The app's clock: real time, moved forward by <see cref="ShiftedClock.Offset"/> (e.g. past a challenge's lifetime).</summary>
+    public ShiftedClock Clock { get; } = new();
 
     /// <summary><c>http://localhost:{port}</c>, also the issuer.</summary>
     public string BaseUrl { get; }
@@ -108,6 +140,7 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         {
             services.Configure<PasswordHasherOptions>(hasher => hasher.IterationCount = 1_000);
             services.AddSingleton<IStartupFilter, CallbackStartupFilter>();
+            services.AddSingleton<TimeProvider>(Clock);
         });
     }
 
@@ -157,4 +190,12 @@ public sealed class IdpHost : WebApplicationFactory<Program>
             next(app);
         };
     }
+}
+
+/// <summary>Real time plus an offset the test sets: the browser keeps real time, the server sees the future.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
 }

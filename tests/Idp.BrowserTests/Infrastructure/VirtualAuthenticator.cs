@@ -16,7 +16,11 @@ public sealed class VirtualAuthenticator
 
     public string Id { get; }
 
-    public static async Task<VirtualAuthenticator> AddAsync(IPage page)
+    /// <param name="synced">
+    /// True for a synced passkey (a password manager's): its credentials are backup eligible and backed up, which Idp
+    /// reports as <c>swk</c>; false for a device-bound one (<c>hwk</c>).
+    /// </param>
+    public static async Task<VirtualAuthenticator> AddAsync(IPage page, bool synced = false)
     {
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
@@ -30,6 +34,8 @@ public sealed class VirtualAuthenticator
                 ["hasUserVerification"] = true,
                 ["isUserVerified"] = true,
                 ["automaticPresenceSimulation"] = true,
+                ["defaultBackupEligibility"] = synced,
+                ["defaultBackupState"] = synced,
             },
         });
         var id = result?.GetProperty("authenticatorId").GetString() ?? throw new InvalidOperationException("No authenticator id.");
@@ -41,5 +47,14 @@ public sealed class VirtualAuthenticator
     {
         var result = await _cdp.SendAsync("WebAuthn.getCredentials", new Dictionary<string, object> { ["authenticatorId"] = Id });
         return result?.GetProperty("credentials").GetArrayLength() ?? 0;
+    }
+
+    /// <summary>The ids (base64url, as in WebAuthn options) of the credentials the authenticator holds.</summary>
+    public async Task<IReadOnlyList<string>> CredentialIdsAsync()
+    {
+        var result = await _cdp.SendAsync("WebAuthn.getCredentials", new Dictionary<string, object> { ["authenticatorId"] = Id });
+        return result?.GetProperty("credentials").EnumerateArray()
+            .Select(c => c.GetProperty("credentialId").GetString()!.TrimEnd('=').Replace('+', '-').Replace('/', '_'))
+            .ToList() ?? [];
     }
 }

@@ -119,31 +119,7 @@ public sealed class PasskeyJourneyTests(BrowserHostFixture fixture) : IClassFixt
         });
     }
 
-    /// <summary>The free grace sign-in, then the next sign-in enrols a passkey and returns to the portal.</summary>
-    private async Task EnrolAtSecondSignInAsync(BrowserSession session, string login)
-    {
-        var page = session.Page;
-        await page.GotoAsync(Host.AuthorizeUrl());
-        await SignInAsync(page, login);
-        await page.WaitForPageAsync(Host.CallbackUrl + "?**");
-        await session.Context.ClearCookiesAsync();
-        await page.GotoAsync(Host.AuthorizeUrl());
-        await SignInAsync(page, login);
-        await page.WaitForPageAsync("**/enrol/welcome**");
-        await page.Locator("#welcome-form button[type=submit]").ClickAsync();
-        await page.WaitForPageAsync("**/enrol?**");
-        await page.Locator("#enrol-passkey").ClickAsync();
-        await page.WaitForPageAsync("**/enrol/passkey**");
-        await page.Locator("#enrol-passkey-form button[type=submit]").ClickAsync();
-        await page.WaitForPageAsync("**/enrol/recovery-codes**");
-        await page.Locator("#continue").ClickAsync();
-        await page.WaitForPageAsync(Host.CallbackUrl + "?**");
-    }
+    private static Task SignInAsync(IPage page, string login) => PasskeySteps.SignInAsync(page, login);
 
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.Locator("#Input_Login").FillAsync(login);
-        await page.Locator("#Input_Password").FillAsync(IdpHost.Password);
-        await page.Locator("#signin-form button[type=submit]").ClickAsync();
-    }
+    private Task EnrolAtSecondSignInAsync(BrowserSession session, string login) => PasskeySteps.EnrolAtSecondSignInAsync(session, Host, login);
 }

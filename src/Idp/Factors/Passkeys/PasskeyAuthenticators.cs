@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Idp.Factors.Passkeys;
 
-/// <summary>A WebAuthn ceremony's outcome, with the message key the page shows when it failed.</summary>
-public sealed record PasskeyOutcome(bool Succeeded, string? Error = null);
+/// <summary>
+/// A WebAuthn ceremony's outcome, with the message key the page shows when it failed, and on success the
+/// <c>amr</c> of the credential used (<see cref="PasskeyAuthenticators.AmrOf"/>).
+/// </summary>
+public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadOnlyList<string>? Amr = null);
 
 /// <summary>
 /// Passkeys (WebAuthn) as a second factor, on ASP.NET Core Identity's passkey store (schema version 3) and its
@@ -33,8 +36,21 @@ public sealed class PasskeyAuthenticators(
     public FactorKind Kind => FactorKind.Passkey;
     public AuthenticationLevel Level => AuthenticationLevel.PhishingResistant;
 
-    /// <summary>User verification is required in every ceremony: <c>hwk</c> (proof of a key) and <c>user</c>.</summary>
+    /// <summary>
+    /// The default for a device-bound passkey; each verification reports its credential's own values
+    /// (<see cref="AmrOf"/>), which the pages hand to <see cref="SecondFactorFlow.CompleteAsync"/>.
+    /// </summary>
     public IReadOnlyList<string> Amr { get; } = [AuthenticationMethods.HardwareKey, AuthenticationMethods.UserPresence];
+
+    /// <summary>
+    /// RFC 8176 values of one credential: <c>swk</c> for a synced passkey (backup eligible or backed up: its
+    /// private key leaves the device), <c>hwk</c> for a device-bound one; <c>user</c> when user verification happened.
+    /// </summary>
+    public static IReadOnlyList<string> AmrOf(UserPasskeyInfo passkey)
+    {
+        var key = passkey.IsBackupEligible || passkey.IsBackedUp ? AuthenticationMethods.SoftwareKey : AuthenticationMethods.HardwareKey;
+        return passkey.IsUserVerified ? [key, AuthenticationMethods.UserPresence] : [key];
+    }
     public bool IsFallback => false;
     public string ChallengePath => ChallengePage;
     public string? EnrolPath => EnrolPage;
@@ -104,7 +120,9 @@ public sealed class PasskeyAuthenticators(
         if (result.UserEntity.Id != user.Id || !result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
         result.Passkey.Name = name;
-        return new((await users.AddOrUpdatePasskeyAsync(user, result.Passkey)).Succeeded, "Passkey_Refused");
+        return (await users.AddOrUpdatePasskeyAsync(user, result.Passkey)).Succeeded
+            ? new(true, Amr: AmrOf(result.Passkey))
+            : new(false, "Passkey_Refused");
     }
 
     /// <summary>
@@ -130,7 +148,7 @@ public sealed class PasskeyAuthenticators(
         if (!result.Succeeded || !result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
             return (new(false, "Passkey_Refused"), null);
         await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
-        return (new(true), result.User);
+        return (new(true, Amr: AmrOf(result.Passkey)), result.User);
     }
 
     /// <summary>
@@ -146,13 +164,31 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_Cancelled");
         var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
         if (!result.Succeeded)
-            return new(false, "Passkey_Refused");
+            return new(false, await BelongsToAnotherUserAsync(credentialJson, user) ? "Passkey_OtherUser" : "Passkey_Refused");
         if (result.User.Id != user.Id)
             return new(false, "Passkey_OtherUser");
         if (!result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
-        return new(true);
+        return new(true, Amr: AmrOf(result.Passkey));
+    }
+
+    /// <summary>Whether the response names a credential registered to someone other than <paramref name="user"/> (for a clear message).</summary>
+    private async Task<bool> BelongsToAnotherUserAsync(string credentialJson, IdpUser user)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(credentialJson, new System.Text.Json.JsonDocumentOptions { MaxDepth = 8 });
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("id", out var id) || id.ValueKind != System.Text.Json.JsonValueKind.String
+                || !TryCredentialId(id.GetString()!, out var credentialId))
+                return false;
+            return await users.FindByPasskeyIdAsync(credentialId) is { } owner && owner.Id != user.Id;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private void SaveState(HttpContext http, string ceremony, string subjectId, string? state)

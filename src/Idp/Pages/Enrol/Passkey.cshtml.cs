@@ -57,17 +57,17 @@ public sealed class EnrolPasskeyModel(
             var name = string.IsNullOrWhiteSpace(Input.Name) ? text["EnrolPasskey_DefaultName"].Value : Input.Name.Trim();
             var outcome = await passkeys.CompleteEnrolmentAsync(HttpContext, State!.User, Credential, name);
             if (outcome.Succeeded)
-                return LocalRedirect(await NextAsync(cancellationToken));
+                return LocalRedirect(await NextAsync(outcome.Amr, cancellationToken));
             ModelState.AddModelError("", text[outcome.Error!]);
         }
         OptionsJson = await passkeys.BeginEnrolmentAsync(HttpContext, State!.User);
         return Page();
     }
 
-    private async Task<string> NextAsync(CancellationToken cancellationToken)
+    private async Task<string> NextAsync(IReadOnlyList<string>? amr, CancellationToken cancellationToken)
     {
         var next = State!.IsPending
-            ? await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken)
+            ? await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, amr)
             : await Flow.ContinueUrlAsync(State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)

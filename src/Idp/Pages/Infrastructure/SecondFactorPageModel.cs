@@ -16,12 +16,31 @@ public abstract class SecondFactorPageModel(SecondFactorFlow flow) : PageModel
     [BindProperty(SupportsGet = true, Name = "then")]
     public string? Then { get; set; }
 
+    /// <summary>The level the step-up asks for (<c>level</c>, from <see cref="Factors.FactorStepUpPolicy"/>): only factors reaching it are offered.</summary>
+    [BindProperty(SupportsGet = true, Name = "level")]
+    public int? Level { get; set; }
+
     public SecondFactorState? State { get; private set; }
+
+    /// <summary>The level this page's factor must reach (at least the second-factor level).</summary>
+    public AuthenticationLevel RequiredLevel => SecondFactorFlow.RequiredLevel(Level);
 
     protected SecondFactorFlow Flow => flow;
 
     /// <summary>A link to another step of the same flow (keeps the portal's request and the return target).</summary>
-    public string StepLink(string path) => SecondFactorFlow.Link(path, State?.RequestId ?? RequestId, State?.Then ?? Then);
+    public string StepLink(string path) => SecondFactorFlow.Link(path, State?.RequestId ?? RequestId, State?.Then ?? Then, RequiredLevel);
+
+    /// <summary>
+    /// When <paramref name="factor"/> does not reach <see cref="RequiredLevel"/> and another of the user's factors
+    /// does, the redirect to that factor's challenge page; null when this page may ask.
+    /// </summary>
+    protected async Task<IActionResult?> EnsureReachesAsync(Factors.ISecondFactor factor, CancellationToken cancellationToken)
+    {
+        if (factor.Level >= RequiredLevel || State is null
+            || !await flow.OtherFactorReachesAsync(State.User.Id, factor.Kind, RequiredLevel, cancellationToken))
+            return null;
+        return LocalRedirect(await flow.ChallengeUrlAsync(State.User.Id, State.RequestId, State.Then, RequiredLevel, cancellationToken));
+    }
 
     /// <summary>Loads the state; null when there is nothing to continue (the caller redirects to <see cref="Restart"/>).</summary>
     protected async Task<SecondFactorState?> LoadStateAsync(bool allowSession = true)
@@ -43,7 +62,7 @@ public abstract class SecondFactorPageModel(SecondFactorFlow flow) : PageModel
         {
             return state.Pending == PendingPurpose.Enrol
                 ? null
-                : LocalRedirect(await flow.ChallengeUrlAsync(state.User.Id, state.RequestId, null, cancellationToken));
+                : LocalRedirect(await flow.ChallengeUrlAsync(state.User.Id, state.RequestId, null, cancellationToken: cancellationToken));
         }
         var factors = await registry.ListPrimaryAsync(state.User.Id, cancellationToken);
         if (factors.Count > 0 && !flow.IsFresh(state.Session!))

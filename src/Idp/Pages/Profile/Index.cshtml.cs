@@ -4,6 +4,7 @@ using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
 using Idp.Factors.Passkeys;
+using Idp.Factors.Push;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
 using Idp.Pages.Enrol;
@@ -26,6 +27,7 @@ public sealed class ProfileModel(
     FactorRegistry registry,
     TotpAuthenticators totp,
     PasskeyAuthenticators passkeys,
+    PushFactor push,
     RecoveryCodeStore recoveryCodes,
     TrustedBrowsers trustedBrowsers,
     UserManager<IdpUser> users,
@@ -45,6 +47,8 @@ public sealed class ProfileModel(
 
     public string AddTotpUrl => SecondFactorFlow.Link(TotpAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
 
+    public string AddPushUrl => SecondFactorFlow.Link(PushFactor.EnrolPage, null, SecondFactorFlow.ThenProfile);
+
     public string AddPasskeyUrl => SecondFactorFlow.Link(PasskeyAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
@@ -54,7 +58,7 @@ public sealed class ProfileModel(
     {
         if (await LoadAsync(cancellationToken) is { } redirect)
             return redirect;
-        if (string.IsNullOrEmpty(id) || string.IsNullOrWhiteSpace(name) || (!await totp.RenameAsync(Account!.Id, id, name, cancellationToken) && !await passkeys.RenameAsync(Account.Id, id, name)))
+        if (string.IsNullOrEmpty(id) || string.IsNullOrWhiteSpace(name) || (!await totp.RenameAsync(Account!.Id, id, name, cancellationToken) && !await passkeys.RenameAsync(Account.Id, id, name) && !await push.RenameAsync(Account.Id, id, name, cancellationToken)))
         {
             ModelState.AddModelError("", text["Profile_RenameFailed"]);
             return Page();
@@ -81,6 +85,30 @@ public sealed class ProfileModel(
         if ((await registry.ListPrimaryAsync(Account.Id, cancellationToken)).Count == 0)
             await recoveryCodes.RemoveAllAsync(Account.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        return RedirectToPage();
+    }
+
+    /// <summary>
+    /// Sets the mobile number for SMS codes (push registration). Changing a number once a factor exists needs a
+    /// fresh factor, like removing one: the number decides where a new device's code goes.
+    /// </summary>
+    public async Task<IActionResult> OnPostPhoneAsync(string? phoneNumber, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (Factors.Count > 0 && !Fresh)
+            return StepUpFirst();
+        var trimmed = phoneNumber?.Trim() ?? "";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(trimmed, PhoneNumbers.Pattern))
+        {
+            ModelState.AddModelError("phoneNumber", text["EnrolPush_Phone_Invalid"]);
+            return Page();
+        }
+        var user = await users.FindByIdAsync(Account!.Id);
+        user!.PhoneNumber = PhoneNumbers.Normalize(trimmed);
+        user.PhoneNumberConfirmed = false;
+        await users.UpdateAsync(user);
+        await audit.RecordAsync(PushAuditEvents.PhoneChanged, HttpContext, user.Id, details: "profile", cancellationToken: cancellationToken);
         return RedirectToPage();
     }
 

@@ -41,7 +41,7 @@ public sealed class PasskeyChallengeModel(
             return redirect;
         var outcome = await passkeys.CompleteAssertionAsync(HttpContext, State!.User, Credential is { Length: > 100_000 } ? null : Credential);
         if (outcome.Succeeded)
-            return LocalRedirect(await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken));
+            return LocalRedirect(await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, outcome.Amr));
         ModelState.AddModelError("", text[outcome.Error!]);
         OptionsJson = await passkeys.BeginAssertionAsync(HttpContext, State.User);
         return Page();
@@ -57,11 +57,13 @@ public sealed class PasskeyChallengeModel(
         Portal = await interaction.GetContextAsync(state.RequestId, cancellationToken);
         var factors = await registry.ListAsync(state.User.Id, cancellationToken);
         if (!factors.Any(f => f.Kind == FactorKind.Passkey))
-            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, cancellationToken));
-        HasRecoveryCodes = factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
+        if (await EnsureReachesAsync(passkeys, cancellationToken) is { } stronger)
+            return stronger;
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
         Others = factors.Select(f => f.Kind).Distinct()
             .Select(registry.Get).OfType<ISecondFactor>()
-            .Where(f => f.Kind != FactorKind.Passkey && !f.IsFallback).ToList();
+            .Where(f => f.Kind != FactorKind.Passkey && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 }

@@ -10,7 +10,7 @@ namespace Idp.Pages.SignIn;
 
 /// <summary>
 /// Password-less sign-in: a discoverable passkey with user verification names the account and proves it; the
-/// session gets <c>hwk user mfa</c> and the phishing-resistant level.
+/// session gets <c>hwk</c> (or <c>swk</c> for a synced passkey), <c>user mfa</c> and the phishing-resistant level.
 /// </summary>
 public sealed class PasswordlessModel(
     PasskeyAuthenticators passkeys,
@@ -43,7 +43,7 @@ public sealed class PasswordlessModel(
         var (outcome, user) = await passkeys.CompleteDiscoverableAssertionAsync(HttpContext, Credential is { Length: > 100_000 } ? null : Credential);
         if (outcome.Succeeded && user is not null)
         {
-            await sessions.SignInAsync(HttpContext, user, [.. passkeys.Amr, AuthenticationMethods.MultiFactor], passkeys.Level, persistent: false);
+            await sessions.SignInAsync(HttpContext, user, [.. outcome.Amr ?? passkeys.Amr, AuthenticationMethods.MultiFactor], passkeys.Level, persistent: false);
             return LocalRedirect(interaction.ContinueUrl(Portal));
         }
         ModelState.AddModelError("", text[outcome.Error!]);

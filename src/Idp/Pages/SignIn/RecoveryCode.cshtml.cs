@@ -58,6 +58,6 @@ public sealed class RecoveryCodeChallengeModel(
         if (state.Pending == PendingPurpose.Enrol)
             return LocalRedirect(StepLink(SecondFactorFlow.ChoosePath));
         Portal = await interaction.GetContextAsync(state.RequestId, cancellationToken);
-        return null;
+        return await EnsureReachesAsync(codes, cancellationToken);
     }
 }

@@ -10,6 +10,7 @@ namespace Idp.Pages.SignIn;
 /// </summary>
 public sealed class StepUpModel(SecondFactorFlow flow) : SecondFactorPageModel(flow)
 {
+    /// <summary>Goes to the challenge of a factor that reaches the level asked for (<c>level</c>): a PIN user asked for the phishing-resistant level gets the passkey.</summary>
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         // A half-finished sign-in of this browser must not be mistaken for this step-up.
@@ -17,6 +18,6 @@ public sealed class StepUpModel(SecondFactorFlow flow) : SecondFactorPageModel(f
         var state = await Flow.LoadAsync(HttpContext, RequestId, Then);
         if (state is null || state.Session is null)
             return Restart();
-        return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, cancellationToken));
+        return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
     }
 }

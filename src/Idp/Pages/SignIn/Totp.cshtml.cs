@@ -90,12 +90,14 @@ public sealed class TotpChallengeModel(
         var factors = await registry.ListAsync(state.User.Id, cancellationToken);
         var mine = factors.Where(f => f.Kind == FactorKind.Totp).ToList();
         if (mine.Count == 0)
-            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, cancellationToken));
+            return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
         Locked = mine.All(f => f.Locked);
-        HasRecoveryCodes = factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+        if (await EnsureReachesAsync(totp, cancellationToken) is { } stronger)
+            return stronger;
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
         Others = factors.Select(f => f.Kind).Distinct()
             .Select(registry.Get).OfType<ISecondFactor>()
-            .Where(f => f.Kind != FactorKind.Totp && !f.IsFallback).ToList();
+            .Where(f => f.Kind != FactorKind.Totp && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 

@@ -18,6 +18,9 @@ public sealed class AuthorizationInteraction(ParkedRequests parked, IClientStore
             return null;
         var parameters = ParkedRequests.ReadParameters(record);
         var prompt = Split(parameters[Parameters.Prompt]);
+        var essentialAcr = new List<string>();
+        if (parameters[Parameters.Claims] is { Length: > 0 } claims)
+            AuthorizeRequestValidator.TryReadEssentialAcr(claims, essentialAcr);
         return new AuthorizationContext(
             requestId!,
             client.ClientId,
@@ -28,7 +31,10 @@ public sealed class AuthorizationInteraction(ParkedRequests parked, IClientStore
             Split(parameters[Parameters.UiLocales]),
             Split(parameters[Parameters.AcrValues]),
             prompt.Contains(PromptValues.Login),
-            prompt.Contains(PromptValues.Consent));
+            prompt.Contains(PromptValues.Consent))
+        {
+            EssentialAcrValues = essentialAcr,
+        };
     }
 
     public string ResumeUrl(string requestId) => $"{EndpointPaths.AuthorizeResume}?{AuthorizeEndpoint.RequestIdParameter}={Uri.EscapeDataString(requestId)}";
