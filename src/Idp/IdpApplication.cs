@@ -5,6 +5,7 @@ using Idp.Data.Entities;
 using Idp.Factors;
 using Idp.Factors.Push;
 using Idp.Factors.Push.WebPush;
+using Idp.Helpdesk;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -16,24 +17,38 @@ public static class IdpApplication
     public static WebApplicationBuilder AddIdp(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddIdpCore(builder.Configuration);
+        services.AddAuthentication(SessionService.Scheme)
+            .AddCookie(SessionService.Scheme, SessionService.ConfigureCookie);
+        services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
+        services.AddIdpUserInterface();
+        services.AddIdpJobs(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// Idp's options, database, data protection, accounts, factors, token and client services, without its endpoints,
+    /// pages, sign-in cookie or jobs: what another application on the same database needs (the admin area).
+    /// </summary>
+    public static IServiceCollection AddIdpCore(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<IdpOptions>()
-            .Bind(builder.Configuration.GetSection(IdpOptions.Section))
+            .Bind(configuration.GetSection(IdpOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdpOptions>, IdpOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
 
-        services.AddIdpData(builder.Configuration);
+        services.AddIdpData(configuration);
         services.AddIdpSecurity();
         services.AddIdpAccounts();
         services.AddIdpFactors();
-        services.AddIdpWebPush(builder.Configuration);
+        services.AddIdpHelpdesk();
+        services.AddIdpWebPush(configuration);
         services.AddIdpProtocol();
-        services.AddIdpUserInterface();
         services.AddIdpMessaging();
-        services.AddIdpJobs();
-        return builder;
+        return services;
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
@@ -68,8 +83,6 @@ public static class IdpApplication
 
     private static IServiceCollection AddIdpAccounts(this IServiceCollection services)
     {
-        services.AddAuthentication(SessionService.Scheme)
-            .AddCookie(SessionService.Scheme, SessionService.ConfigureCookie);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<IdpOptions>>((forwarded, idp) =>
         {
             forwarded.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
@@ -103,11 +116,19 @@ public static class IdpApplication
                 identity.SignIn.RequireConfirmedEmail = false;
                 identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
+            .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<IdpDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<SessionService>();
-        services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
+        services.AddScoped<IStartupInitializer, Accounts.StaffRolesInitializer>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Accounts.AuditTrail>();
+        services.AddScoped<Accounts.AccountLookup>();
+        services.AddScoped<Accounts.AccountNumberGenerator>();
+        services.AddScoped<Accounts.AccountRegistration>();
+        services.AddScoped<Accounts.AccountEmails>();
+        services.AddScoped<Pages.Infrastructure.PortalInteraction>();
         return services;
     }
 }

@@ -49,6 +49,21 @@ public sealed class AuditTrail(IdpDbContext db, TimeProvider clock)
         });
     }
 
+    /// <summary>An action of staff (<paramref name="actorId"/>) on a user, client or key; <paramref name="details"/> says what and why.</summary>
+    public void AddAction(string type, HttpContext? http, string actorId, string? subjectId = null, string? clientId = null, string? details = null)
+    {
+        db.AuditEvents.Add(new AuditEvent
+        {
+            OccurredAt = clock.GetUtcNow(),
+            Type = type,
+            SubjectId = subjectId,
+            ActorId = actorId,
+            ClientId = clientId,
+            IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
+            Details = details is { Length: > 1000 } ? details[..1000] : details,
+        });
+    }
+
     public async Task RecordAsync(string type, HttpContext? http, string? subjectId = null, string? clientId = null, string? details = null, CancellationToken cancellationToken = default)
     {
         Add(type, http, subjectId, clientId, details);

@@ -230,6 +230,8 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             request.HasIndex(r => r.ExpiresAt);
             request.HasOne<IdpUser>().WithMany().HasForeignKey(r => r.SubjectId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        Helpdesk.HelpdeskModel.Configure(builder);
     }
 
     /// <summary>Lists of URIs, scopes and grant types as one space-separated column, the same on every provider.</summary>

@@ -1,3 +1,4 @@
+using Idp.Accounts;
 using Idp.Configuration;
 using Idp.Data.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +21,14 @@ public sealed class DemoDataInitializer(
     public const string Email = "demo@example.com";
     public const string Password = "demo-password-2026";
     public const string PhoneNumber = "+4915100000001";
+
+    /// <summary>The bootstrap administrator (roles admin, supervisor, helpdesk) and a second helpdesk agent for four-eyes.</summary>
+    public const string AdminAccountNumber = "1000000002";
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "admin-password-2026";
+    public const string HelpdeskAccountNumber = "1000000003";
+    public const string HelpdeskEmail = "helpdesk@example.com";
+    public const string HelpdeskPassword = "helpdesk-password-2026";
 
     public int Order => 100;
 
@@ -53,10 +62,39 @@ public sealed class DemoDataInitializer(
                 throw new InvalidOperationException("The demo user could not be created: " + string.Join("; ", result.Errors.Select(e => e.Description)));
         }
 
+        // Staff enrol an authenticator at their first sign-in: the admin area asks for the second-factor level.
+        await EnsureStaffAsync(AdminAccountNumber, AdminEmail, AdminPassword, "Alex", "Admin", [StaffRoles.Admin, StaffRoles.Supervisor, StaffRoles.Helpdesk]);
+        await EnsureStaffAsync(HelpdeskAccountNumber, HelpdeskEmail, HelpdeskPassword, "Hanna", "Helpdesk", [StaffRoles.Helpdesk]);
+
         var portals = options.Value.Clients.Where(c => c.RedirectUris.Count > 0)
             .Select(c => $"  {c.DisplayName ?? c.ClientId}: {new Uri(c.RedirectUris[0]).GetLeftPart(UriPartial.Authority)}");
         logger.LogInformation(
-            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}, phone {Phone}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
-            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, PhoneNumber, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
+            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}, phone {Phone}{NewLine}  Bootstrap administrator (admin area): account number {AdminAccountNumber}, password {AdminPassword}{NewLine}  Second helpdesk agent (four-eyes): account number {HelpdeskAccountNumber}, password {HelpdeskPassword}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
+            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, PhoneNumber, Environment.NewLine, AdminAccountNumber, AdminPassword, Environment.NewLine, HelpdeskAccountNumber, HelpdeskPassword, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
+    }
+
+    private async Task EnsureStaffAsync(string accountNumber, string email, string password, string givenName, string familyName, string[] roles)
+    {
+        var user = await users.FindByNameAsync(accountNumber);
+        if (user is null)
+        {
+            user = new IdpUser
+            {
+                UserName = accountNumber,
+                AccountNumber = accountNumber,
+                Email = email,
+                EmailConfirmed = true,
+                GivenName = givenName,
+                FamilyName = familyName,
+                CreatedAt = clock.GetUtcNow(),
+                MustEnrol = true,
+            };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+                throw new InvalidOperationException($"The staff user {accountNumber} could not be created: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+        var missing = roles.Except(await users.GetRolesAsync(user)).ToList();
+        if (missing.Count > 0)
+            await users.AddToRolesAsync(user, missing);
     }
 }

@@ -13,16 +13,32 @@ public static class JobsServiceCollectionExtensions
     internal static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Quartz with an in-memory store, the signing key rotation (every <c>Idp:SigningKeys:CheckInterval</c>) and the
+    /// Quartz (an in-memory store on SQLite; on PostgreSQL the clustered ADO.NET store, so each firing runs on one node
+    /// and the schedule survives restarts), the signing key rotation (every <c>Idp:SigningKeys:CheckInterval</c>) and the
     /// expired data cleanup (hourly). With <c>Idp:Jobs:Enabled=false</c> the scheduler is built but never started.
     /// </summary>
-    public static IServiceCollection AddIdpJobs(this IServiceCollection services)
+    public static IServiceCollection AddIdpJobs(this IServiceCollection services, IConfiguration configuration)
     {
+        var database = configuration.GetSection($"{IdpOptions.Section}:Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddIdpSigningKeys(); // the rotation job needs the key services; registering twice is harmless
 
         services.AddQuartz(quartz =>
         {
-            quartz.UseInMemoryStore();
+            // Quartz takes the application's TimeProvider from the container (tests move it).
+            if (database.Provider == DatabaseProvider.PostgreSql)
+            {
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(database.ConnectionString);
+                    // Quartz's own PostgreSQL schema (qrtz_* tables), created when missing; jobs store no job data.
+                    store.ProvisionSchema();
+                    store.UseClustering(clustering => clustering.CheckinInterval = TimeSpan.FromSeconds(10));
+                });
+            }
+            else
+            {
+                quartz.UseInMemoryStore();
+            }
 
             quartz.AddJob<SigningKeyRotationJob>(job => job.WithIdentity(SigningKeyRotationJob.Key).WithDescription("Rotates the signing keys"));
             quartz.AddTrigger((provider, trigger) => trigger
@@ -37,6 +53,13 @@ public static class JobsServiceCollectionExtensions
                 .WithIdentity("expired-data-cleanup", "idp")
                 .StartNow()
                 .WithSimpleSchedule(CleanupInterval));
+
+            quartz.AddJob<HelpdeskSlaJob>(job => job.WithIdentity(HelpdeskSlaJob.Key).WithDescription("Helpdesk SLA: reminders, escalations, breaches"));
+            quartz.AddTrigger((provider, trigger) => trigger
+                .ForJob(HelpdeskSlaJob.Key)
+                .WithIdentity("helpdesk-sla", "idp")
+                .StartNow()
+                .WithSimpleSchedule(provider.GetRequiredService<IOptions<Helpdesk.HelpdeskOptions>>().Value.CheckInterval));
         });
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         services.AddOptions<QuartzHostedServiceOptions>()

@@ -34,14 +34,7 @@ public static class UserInterfaceServiceCollectionExtensions
             .AddDataAnnotationsLocalization(localization =>
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
-        services.AddHttpContextAccessor();
-        services.AddScoped<AuditTrail>();
-        services.AddScoped<AccountLookup>();
-        services.AddScoped<AccountNumberGenerator>();
-        services.AddScoped<AccountRegistration>();
-        services.AddScoped<AccountEmails>();
         services.AddScoped<PasswordSignIn>();
-        services.AddScoped<PortalInteraction>();
         return services;
     }
 

@@ -66,8 +66,11 @@ public static class Scopes
     public const string Email = "email";
     public const string OfflineAccess = "offline_access";
 
+    /// <summary>Releases the <c>roles</c> claim: the user's roles (helpdesk, supervisor, admin) in the ID token.</summary>
+    public const string Roles = "roles";
+
     /// <summary>Scopes that speak of a user, so they make no sense without one (client_credentials).</summary>
-    public static readonly HashSet<string> UserScopes = [OpenId, Profile, Email, OfflineAccess];
+    public static readonly HashSet<string> UserScopes = [OpenId, Profile, Email, OfflineAccess, Roles];
 }
 
 public static class ResponseModes

@@ -32,7 +32,7 @@ public sealed class DiscoveryEndpoint(IOptions<IdpOptions> options)
         ["introspection_endpoint"] = issuer + EndpointPaths.Introspection,
         ["pushed_authorization_request_endpoint"] = issuer + EndpointPaths.PushedAuthorization,
         ["require_pushed_authorization_requests"] = false,
-        ["scopes_supported"] = new[] { Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess },
+        ["scopes_supported"] = new[] { Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, Scopes.Roles },
         ["response_types_supported"] = new[] { "code" },
         ["response_modes_supported"] = new[] { ResponseModes.Query, ResponseModes.FormPost },
         ["grant_types_supported"] = new[] { GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials },

@@ -101,7 +101,7 @@ public sealed class AuthorizationCodeGrant(
 
         var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
         var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, cancellationToken)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken)
             : null;
         return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
     }

@@ -82,7 +82,7 @@ public sealed class RefreshTokenGrant(
         var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
         // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
         var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, cancellationToken)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken)
             : null;
         return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
     }

@@ -52,7 +52,7 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         return await SignAsync(client.SigningAlgorithm, AccessTokenAudience, now, TimeSpan.FromSeconds(client.AccessTokenLifetimeSeconds), claims, AccessTokenType, cancellationToken);
     }
 
-    public async Task<string> CreateIdTokenAsync(Client client, IdpUser user, IReadOnlyCollection<string> scopes, AuthenticationFacts authentication, string? nonce, string? accessToken, CancellationToken cancellationToken = default)
+    public async Task<string> CreateIdTokenAsync(Client client, IdpUser user, IReadOnlyCollection<string> scopes, AuthenticationFacts authentication, string? nonce, string? accessToken, IReadOnlyCollection<string>? roles = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         var claims = new Dictionary<string, object>(16)
@@ -70,6 +70,8 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         if (accessToken is not null)
             claims["at_hash"] = LeftHalfHash(accessToken);
         UserClaims.Add(claims, user, scopes);
+        if (roles is not null && scopes.Contains(Scopes.Roles))
+            claims["roles"] = roles.Order(StringComparer.Ordinal).ToArray();
         return await SignAsync(client.SigningAlgorithm, client.ClientId, now, TimeSpan.FromSeconds(client.IdTokenLifetimeSeconds), claims, null, cancellationToken);
     }
 

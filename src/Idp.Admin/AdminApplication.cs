@@ -1,0 +1,122 @@
+using Idp.Admin.Authentication;
+using Idp.Admin.Infrastructure;
+using Idp.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.Extensions.Options;
+
+namespace Idp.Admin;
+
+/// <summary>How the admin area is put together: Idp's core services on the same database, its own pages and staff sign-in through Idp.</summary>
+public static class AdminApplication
+{
+    public static WebApplicationBuilder AddIdpAdmin(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // In Development Idp keeps its key-encryption key in a file beside its database; the admin area beside it uses the same.
+        if (builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration["Idp:KeyEncryptionKey"]))
+        {
+            var developmentKey = Path.Combine(builder.Environment.ContentRootPath, "..", "Idp", "App_Data", "development-kek.txt");
+            if (File.Exists(developmentKey))
+                builder.Configuration["Idp:KeyEncryptionKey"] = File.ReadAllText(developmentKey).Trim();
+        }
+        services.AddIdpCore(builder.Configuration);
+        services.AddOptions<AdminOptions>()
+            .Bind(builder.Configuration.GetSection(AdminOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+
+        services.AddHttpClient(AdminAuthenticationDefaults.BackchannelClient, http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<IdpMetadata>();
+        services.AddAuthentication(authentication =>
+            {
+                authentication.DefaultScheme = AdminAuthenticationDefaults.CookieScheme;
+                authentication.DefaultChallengeScheme = AdminAuthenticationDefaults.IdpScheme;
+            })
+            .AddCookie(AdminAuthenticationDefaults.CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "idp.admin";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = false;
+                cookie.AccessDeniedPath = "/forbidden";
+            })
+            .AddOAuth<OAuthOptions, AdminOidcHandler>(AdminAuthenticationDefaults.IdpScheme, "Idp", _ => { });
+        services.AddOptions<CookieAuthenticationOptions>(AdminAuthenticationDefaults.CookieScheme)
+            .Configure<IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = admin.Value.SessionLifetime);
+        services.AddOptions<OAuthOptions>(AdminAuthenticationDefaults.IdpScheme)
+            .Configure<IOptions<AdminOptions>, IHttpClientFactory>((oauth, admin, httpClients) =>
+            {
+                oauth.ClientId = admin.Value.ClientId;
+                oauth.ClientSecret = admin.Value.ClientSecret;
+                oauth.CallbackPath = admin.Value.CallbackPath;
+                oauth.AuthorizationEndpoint = AdminAuthenticationDefaults.EndpointFromDiscovery;
+                oauth.TokenEndpoint = AdminAuthenticationDefaults.EndpointFromDiscovery;
+                oauth.UsePkce = true;
+                oauth.Scope.Clear();
+                foreach (var scope in new[] { "openid", "profile", "email", "roles" })
+                    oauth.Scope.Add(scope);
+                oauth.SaveTokens = false;
+                oauth.SignInScheme = AdminAuthenticationDefaults.CookieScheme;
+                oauth.Backchannel = httpClients.CreateClient(AdminAuthenticationDefaults.BackchannelClient);
+                oauth.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                oauth.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                oauth.Events.OnRemoteFailure = context =>
+                {
+                    var error = context.Failure?.Data["error"] as string;
+                    context.HttpContext.RequestServices.GetRequiredService<ILogger<AdminOidcHandler>>()
+                        .LogWarning("Staff sign-in failed: {Error} {Message}", error, context.Failure?.Message);
+                    context.Response.Redirect("/signin-failed" + (error == "access_denied" ? "?reason=denied" : ""));
+                    context.HandleResponse();
+                    return Task.CompletedTask;
+                };
+            });
+
+        services.AddSingleton<IAuthorizationHandler, StaffLevelHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, StaffAuthorizationResultHandler>();
+        services.AddAuthorization(StaffPolicies.Configure);
+
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(localization =>
+        {
+            string[] cultures = ["en", "de"];
+            localization.SetDefaultCulture("en").AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
+        });
+        services.Configure<AntiforgeryOptions>(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "idp.admin.antiforgery";
+            antiforgery.SuppressXFrameOptionsHeader = true;
+        });
+        services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None }))
+            .AddViewLocalization()
+            .ConfigureApplicationPartManager(parts =>
+            {
+                // Idp's own pages (sign-in, profile …) come with the project reference; the admin area serves only its own.
+                foreach (var part in parts.ApplicationParts.Where(p => p.Name == typeof(IdpApplication).Assembly.GetName().Name).ToList())
+                    parts.ApplicationParts.Remove(part);
+            });
+        services.AddScoped<StaffActions>();
+        return builder;
+    }
+
+    public static WebApplication UseIdpAdmin(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/error", "?code={0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using Idp.Accounts;
+using Idp.Admin.Authentication;
+using Idp.Admin.Infrastructure;
+using Idp.Admin.Resources;
+using Idp.Data;
+using Idp.Protocol.Keys;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Idp.Admin.Pages.Keys;
+
+/// <summary>Signing keys (never their material) and "rotate now": a successor is published and signs after the propagation time.</summary>
+[Authorize(Policy = StaffPolicies.Admin)]
+public sealed class IndexModel(SigningKeyManager keys, IdpDbContext db, AuditTrail audit, IStringLocalizer<AdminResource> T) : PageModel
+{
+    public IReadOnlyList<SigningKeyInfo> Keys { get; private set; } = [];
+
+    [BindProperty] public string Algorithm { get; set; } = "RS256";
+    [BindProperty] public string? Reason { get; set; }
+
+    public async Task OnGetAsync() => Keys = await keys.GetKeysAsync(HttpContext.RequestAborted);
+
+    public async Task<IActionResult> OnPostRotateAsync()
+    {
+        if (!SigningAlgorithms.IsSupported(Algorithm))
+            ModelState.AddModelError(nameof(Algorithm), T["RS256 or ES256."]);
+        if (string.IsNullOrWhiteSpace(Reason))
+            ModelState.AddModelError(nameof(Reason), T["Give a reason: it goes into the audit log."]);
+        if (!ModelState.IsValid)
+        {
+            await OnGetAsync();
+            return Page();
+        }
+        var created = await keys.RotateNowAsync(Algorithm, HttpContext.RequestAborted);
+        audit.AddAction(AdminAuditTypes.SigningKeyRotated, HttpContext, User.Subject(), details: $"{created.Algorithm} {created.KeyId}: {Reason!.Trim()}");
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
+        TempData["Notice"] = T["A new {0} key {1} is published; it signs from {2:u}.", created.Algorithm, created.KeyId, created.ActivatesAt].Value;
+        return RedirectToPage();
+    }
+}
