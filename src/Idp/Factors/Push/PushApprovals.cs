@@ -519,6 +519,10 @@ public sealed class PushApprovals(
     {
         if (services.GetService<IWebPushSender>() is not { } sender)
             return;
+        // Decided or expired while queued: nothing to wake the device for.
+        var now = clock.GetUtcNow();
+        if (!await db.PushRequests.AnyAsync(r => r.Id == delivery.RequestId && r.State == PushRequestState.Pending && r.ExpiresAt > now, cancellationToken))
+            return;
         var targets = await db.PushCredentials.AsNoTracking()
             .Where(c => c.SubjectId == delivery.SubjectId && c.SubscriptionEndpoint != null && c.SubscriptionP256dh != null && c.SubscriptionAuth != null)
             .ToListAsync(cancellationToken);
