@@ -165,7 +165,7 @@ cat <<EOF
   Helpdesk and admin:    $ADMIN_URL   (sign in as the bootstrap administrator or the helpdesk agent Idp printed above)
   Companion app:         $AUTHENTICATOR_URL   (push approval: add the demo user, the SMS code is in $IDP_URL/dev/outbox)
 
-  Sign in with the demo user Idp printed above. Press Ctrl-C to stop all four.
+  Sign in with the demo user Idp printed above. Press Ctrl-C to stop all five.
 
 EOF
 
