@@ -23,9 +23,12 @@ public sealed class BrowserHostFixture : IAsyncLifetime
         _browser = await Chromium.LaunchAsync(_playwright);
     }
 
-    /// <summary>A fresh browser context (own cookies) and page for one test, recording screenshots of its steps.</summary>
-    public async Task<BrowserSession> NewSessionAsync(string testName) =>
-        await BrowserSession.OpenAsync(Browser, Host, testName);
+    /// <summary>
+    /// A fresh browser context (own cookies) and page for one test, recording screenshots of its steps;
+    /// <paramref name="javaScript"/> false: a browser without JavaScript (the pages must work by plain form posts).
+    /// </summary>
+    public async Task<BrowserSession> NewSessionAsync(string testName, bool javaScript = true) =>
+        await BrowserSession.OpenAsync(Browser, Host, testName, javaScript);
 
     public async Task DisposeAsync()
     {

@@ -43,9 +43,14 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public void AssertNoErrors() =>
         Assert.True(_consoleErrors.Count == 0, "Errors in the browser:\n" + string.Join("\n", _consoleErrors));
 
-    internal static async Task<BrowserSession> OpenAsync(IBrowser browser, IdpHost host, string testName)
+    internal static async Task<BrowserSession> OpenAsync(IBrowser browser, IdpHost host, string testName, bool javaScript = true)
     {
-        var context = await browser.NewContextAsync(new() { Locale = "en-US", ViewportSize = new() { Width = 1024, Height = 768 } });
+        var context = await browser.NewContextAsync(new()
+        {
+            Locale = "en-US",
+            ViewportSize = new() { Width = 1024, Height = 768 },
+            JavaScriptEnabled = javaScript,
+        });
         // Generous: CI machines have two cores shared with the server under test.
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();

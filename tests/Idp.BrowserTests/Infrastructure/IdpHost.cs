@@ -99,6 +99,9 @@ public sealed class IdpHost : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>A configuration value as set for the host (e.g. the database and key-encryption key the admin area shares).</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
     /// <summary>Starts Kestrel now; configuration is fixed from here on.</summary>
     public IdpHost Start()
     {
