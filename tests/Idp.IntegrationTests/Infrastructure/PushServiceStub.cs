@@ -23,6 +23,12 @@ public sealed class PushServiceStub : IAsyncDisposable
     /// <summary>What the next pushes are answered with (201 Created; 410 Gone for an expired subscription …).</summary>
     public int StatusCode { get; set; } = StatusCodes.Status201Created;
 
+    /// <summary>
+    /// While set and not completed, pushes stall: the stub neither records nor answers them (a slow push service).
+    /// Complete it to let them through.
+    /// </summary>
+    public TaskCompletionSource? Stall { get; set; }
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public string Origin => BaseAddress.GetLeftPart(UriPartial.Authority);
@@ -38,6 +44,8 @@ public sealed class PushServiceStub : IAsyncDisposable
         var stub = new PushServiceStub(app);
         app.MapPost("/push/{id}", async (string id, HttpRequest request) =>
         {
+            if (stub.Stall is { } stall)
+                await stall.Task.WaitAsync(request.HttpContext.RequestAborted);
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             stub.Received.Enqueue(new ReceivedPush(

@@ -289,10 +289,43 @@ public sealed class PushApprovalTests : IAsyncLifetime
     public async Task RemovedDevice_CannotDecide_AndTheUserFallsBackToOtherFactors()
     {
         var (user, device) = await UserWithDeviceAsync();
+        var secret = await _idp.SeedTotpAsync(user);
+
+        // With both factors, the sign-in offers push (waiting for it, or as the other choice).
+        using (var before = _idp.CreateBrowser())
+        {
+            var page = await _rp.AuthorizeAsync(before, user);
+            Assert.True(page.Url.AbsolutePath == PushFactor.ChallengePage || LinksTo(page, PushFactor.ChallengePage),
+                $"push is not offered at {page.Url.AbsolutePath}");
+            if (page.Url.AbsolutePath != PushFactor.ChallengePage)
+                page = await before.GetAsync(LinkTo(page, PushFactor.ChallengePage)!);
+            Assert.NotNull(page.Document.QuerySelector("#push-form"));
+        }
+
+        // A request made while the device was still there cannot be decided once it is removed.
+        var pending = await PendingSignInAsync(device);
         var client = PushDevice.Client(_idp);
         await client.RemoveAsync(device);
         var error = await Assert.ThrowsAsync<DeviceApiException>(() => client.PendingAsync(device));
         Assert.Equal(HttpStatusCode.NotFound, error.Status);
+        var decision = await Assert.ThrowsAsync<DeviceApiException>(() => client.DecideAsync(device, pending, approve: true, pending.NumberChoices[0]));
+        Assert.Equal(HttpStatusCode.NotFound, decision.Status);
         Assert.False(await _idp.WithDbAsync(db => db.PushCredentials.AnyAsync(c => c.SubjectId == user.Id)));
+
+        // The next sign-in asks for the authenticator app's code, offers push no more, and completes with it.
+        _idp.Clock.Advance(TimeSpan.FromSeconds(30));
+        using var browser = _idp.CreateBrowser();
+        var totp = await _rp.AuthorizeAsync(browser, user);
+        Assert.Equal(Idp.Factors.Totp.TotpAuthenticators.ChallengePage, totp.Url.AbsolutePath);
+        Assert.False(LinksTo(totp, PushFactor.ChallengePage));
+        var signedIn = await browser.SubmitFormAsync("#totp-form", new() { ["Input.Code"] = SecondFactorSteps.CodeFor(secret, _idp) });
+        var idToken = await _rp.IdTokenAsync(signedIn);
+        Assert.Equal(["pwd", "otp", "mfa"], idToken.Amr());
     }
+
+    private static bool LinksTo(BrowserResponse page, string path) => LinkTo(page, path) is not null;
+
+    private static string? LinkTo(BrowserResponse page, string path) =>
+        page.Document.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!)
+            .FirstOrDefault(href => new Uri(new Uri("https://idp.test"), href).AbsolutePath == path);
 }

@@ -328,7 +328,7 @@ public sealed class PushApprovals(
         audit.Add(PushAuditEvents.Requested, http, subjectId, clientId, $"push request {request.Id}");
         await db.SaveChangesAsync(cancellationToken);
         PushLog.Requested(logger, subjectId, request.Id);
-        await NotifyDevicesAsync(request, cancellationToken);
+        NotifyDevices(request);
         return new(request, PushProblem.None);
     }
 
@@ -367,7 +367,7 @@ public sealed class PushApprovals(
         db.PushRequests.Add(request);
         audit.Add(PushAuditEvents.Requested, http, subjectId, details: $"push test request {request.Id}");
         await db.SaveChangesAsync(cancellationToken);
-        await NotifyDevicesAsync(request, cancellationToken);
+        NotifyDevices(request);
     }
 
     private PushRequest NewRequest(string subjectId, DateTimeOffset now, bool isTest)
@@ -503,15 +503,30 @@ public sealed class PushApprovals(
 
     // ---- Delivery -----------------------------------------------------------------------------------------
 
-    /// <summary>Web Push to every device of the user that gave a subscription (when a sender is registered).</summary>
-    private async Task NotifyDevicesAsync(PushRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues Web Push to the user's devices (when a sender is registered). Sent by <see cref="PushDeliveryService"/>
+    /// off the request path: a slow push service does not keep the waiting browser waiting.
+    /// </summary>
+    private void NotifyDevices(PushRequest request)
+    {
+        if (services.GetService<IWebPushSender>() is null)
+            return;
+        services.GetRequiredService<PushDeliveryQueue>().TryEnqueue(new PushDelivery(request.Id, request.SubjectId, request.PortalName));
+    }
+
+    /// <summary>Web Push to every device of the user that gave a subscription; a subscription that is gone is forgotten.</summary>
+    internal async Task DeliverAsync(PushDelivery delivery, CancellationToken cancellationToken)
     {
         if (services.GetService<IWebPushSender>() is not { } sender)
             return;
+        // Decided or expired while queued: nothing to wake the device for.
+        var now = clock.GetUtcNow();
+        if (!await db.PushRequests.AnyAsync(r => r.Id == delivery.RequestId && r.State == PushRequestState.Pending && r.ExpiresAt > now, cancellationToken))
+            return;
         var targets = await db.PushCredentials.AsNoTracking()
-            .Where(c => c.SubjectId == request.SubjectId && c.SubscriptionEndpoint != null && c.SubscriptionP256dh != null && c.SubscriptionAuth != null)
+            .Where(c => c.SubjectId == delivery.SubjectId && c.SubscriptionEndpoint != null && c.SubscriptionP256dh != null && c.SubscriptionAuth != null)
             .ToListAsync(cancellationToken);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { type = "request", requestId = request.Id, portalName = request.PortalName });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { type = "request", requestId = delivery.RequestId, portalName = delivery.PortalName });
         foreach (var target in targets)
         {
             try
@@ -521,7 +536,8 @@ public sealed class PushApprovals(
                     await SetSubscriptionAsync(target, null, cancellationToken);
                 PushLog.WebPushSent(logger, target.Id, result);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or CryptographicException)
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or CryptographicException
+                || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 PushLog.WebPushFailed(logger, target.Id, e.GetType().Name);
             }
@@ -646,4 +662,16 @@ internal static partial class PushLog
 
     [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "Web Push to credential {CredentialId} failed: {Error}")]
     public static partial void WebPushFailed(ILogger logger, string credentialId, string error);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Web Push queue full: push request {RequestId} of {SubjectId} is not sent (the device sees it when it polls)")]
+    public static partial void DeliveryQueueFull(ILogger logger, string subjectId, string requestId);
+
+    [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "Web Push for push request {RequestId} failed: {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, string requestId, string error);
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Web Push for push request {RequestId} cancelled at shutdown")]
+    public static partial void DeliveryCancelled(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "{Count} Web Push deliveries not sent at shutdown")]
+    public static partial void DeliveriesLeftAtShutdown(ILogger logger, int count);
 }

@@ -13,6 +13,8 @@ public static class PushServiceCollectionExtensions
         services.AddScoped<PushApprovals>();
         services.AddScoped<PushEventStreams>();
         services.AddScoped<PushFactor>();
+        services.AddSingleton<PushDeliveryQueue>();
+        services.AddHostedService<PushDeliveryService>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<PushFactor>());
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<PushOptions>>((cors, push) =>

@@ -34,7 +34,7 @@ public sealed class WebPushApprovalDeliveryTests
         var push = await pushService.WaitForAsync("phone");
         WebPushReceiver.VerifyVapid(push.Authorization, pushService.Origin, idp.Clock.GetUtcNow());
         using var message = JsonDocument.Parse(receiver.Decrypt(push.Body));
-        var pending = Assert.Single((await PushDevice.Client(idp).PendingAsync(device)).Where(r => !r.IsTest));
+        var pending = Assert.Single(await PushDevice.Client(idp).PendingAsync(device), r => !r.IsTest);
         Assert.Equal("request", message.RootElement.GetProperty("type").GetString());
         Assert.Equal(pending.RequestId, message.RootElement.GetProperty("requestId").GetString());
         Assert.Equal("Test portal portal", message.RootElement.GetProperty("portalName").GetString());
@@ -70,8 +70,72 @@ public sealed class WebPushApprovalDeliveryTests
         Assert.Null(endpoint);
     }
 
+    [Fact]
+    public async Task SignIn_PushServiceStalls_WaitingPageAnswersAtOnce_PushArrivesAfterwards()
+    {
+        await using var pushService = await PushServiceStub.StartAsync();
+        pushService.Stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var idp = new IdpFactory().WithSetting("Idp:Push:Vapid:Timeout", "00:00:30");
+        idp.WithClient(TestClients.Create("portal", c => c.Secret = TestClients.Secret)).Start();
+        var user = await PushDevice.CreateUserWithPhoneAsync(idp);
+        using var device = await PushDevice.RegisterAsync(idp, user);
+        using var receiver = new WebPushReceiver();
+        await SubscribeAsync(idp, device, pushService.EndpointFor("slow-phone"), receiver);
+
+        using var browser = idp.CreateBrowser();
+        var signIn = new TestRelyingParty(idp, "portal").AuthorizeAsync(browser, user);
+        // The push service holds the push for up to 30 s; the waiting page must not wait for it.
+        var first = await Task.WhenAny(signIn, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.Same(signIn, first);
+        Assert.Equal("/signin/push", (await signIn).Url.AbsolutePath);
+        Assert.Empty(pushService.Received);
+
+        pushService.Stall.SetResult();
+        var pending = Assert.Single(await PushDevice.Client(idp).PendingAsync(device), r => !r.IsTest);
+        string?[] requestIds = [];
+        for (var i = 0; i < 300 && !requestIds.Contains(pending.RequestId); i++)
+        {
+            await Task.Delay(50);
+            requestIds = [.. pushService.Received.Where(p => p.Id == "slow-phone")
+                .Select(p => JsonDocument.Parse(receiver.Decrypt(p.Body)).RootElement.GetProperty("requestId").GetString())];
+        }
+        Assert.Contains(pending.RequestId, requestIds);
+        for (var i = 0; i < 100 && !idp.Logs.Entries.Any(e => e.EventId.Id == 3207 && e.Message.Contains("Delivered")); i++)
+            await Task.Delay(50);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 3207 && e.Message.Contains(device.CredentialId) && e.Message.Contains("Delivered"));
+    }
+
+    [Fact]
+    public async Task SignIn_PushServiceTimesOut_WaitingPageAnswersAtOnce_FailureIsLogged()
+    {
+        await using var pushService = await PushServiceStub.StartAsync();
+        pushService.Stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var idp = new IdpFactory().WithSetting("Idp:Push:Vapid:Timeout", "00:00:08");
+        idp.WithClient(TestClients.Create("portal", c => c.Secret = TestClients.Secret)).Start();
+        var user = await PushDevice.CreateUserWithPhoneAsync(idp);
+        using var device = await PushDevice.RegisterAsync(idp, user);
+        using var receiver = new WebPushReceiver();
+        await SubscribeAsync(idp, device, pushService.EndpointFor("stuck-phone"), receiver);
+
+        using var browser = idp.CreateBrowser();
+        var started = DateTime.UtcNow;
+        var page = await new TestRelyingParty(idp, "portal").AuthorizeAsync(browser, user);
+        Assert.Equal("/signin/push", page.Url.AbsolutePath);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the waiting page waited for the push service");
+
+        for (var i = 0; i < 300 && !idp.Logs.Entries.Any(e => e.EventId.Id == 3207); i++)
+            await Task.Delay(50);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 2254);
+        Assert.Contains(idp.Logs.Entries, e => e.EventId.Id == 3207 && e.Message.Contains(device.CredentialId) && e.Message.Contains("Failed"));
+        Assert.NotNull(await idp.WithDbAsync(db => db.PushCredentials.AsNoTracking().Where(c => c.Id == device.CredentialId).Select(c => c.SubscriptionEndpoint).SingleAsync()));
+        pushService.Stall.SetResult();
+    }
+
+    /// <summary>Answers the registration's test request (so it is not pushed), then stores the subscription.</summary>
     private static async Task SubscribeAsync(IdpFactory idp, Authenticator.Cli.DeviceAccount device, string endpoint, WebPushReceiver receiver)
     {
+        var test = Assert.Single(await PushDevice.Client(idp).PendingAsync(device));
+        await PushDevice.Client(idp).DecideAsync(device, test, approve: true, test.NumberChoices[0]);
         using var client = idp.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/authenticator/v1/credentials/{device.CredentialId}/push-subscription")
         {
