@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Idp.Admin.Infrastructure;
 using Idp.Admin.Tests.Infrastructure;
 using Idp.Helpdesk;
 using Idp.IntegrationTests.Infrastructure;
+using Idp.IntegrationTests.Protocol;
+using Idp.Protocol.EndSession;
 using Idp.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,9 +17,11 @@ public sealed class AdministrationTests
     [Fact]
     public async Task LockAndUnlock_NeedAReason_EndSessions_AndAreAudited()
     {
-        await using var world = AdminWorld.Start();
+        await using var world = AdminWorld.Start(configure: idp => idp.WithClient(PortalClient()));
         var (agent, secret) = await world.CreateStaffAsync(StaffRolesFor.Helpdesk);
         var user = await world.Idp.CreateUserAsync(givenName: "Zora", familyName: "Quist");
+        var portal = new TestRelyingParty(world.Idp, "portal");
+        var refreshToken = await SignInAtPortalAsync(world, portal, user);
         using var browser = world.CreateBrowser();
         await world.SignInToAdminAsync(browser, agent, secret);
 
@@ -37,11 +42,73 @@ public sealed class AdministrationTests
         Assert.Equal(agent.Id, locking.ActorId);
         Assert.Equal(user.Id, locking.SubjectId);
         Assert.Contains("Ticket 4711", locking.Details);
+        Assert.False(await world.Idp.WithDbAsync(db => db.UserSessions.AnyAsync(x => x.SubjectId == user.Id && x.EndedAt == null)));
+        Assert.True(await world.Idp.WithDbAsync(db => db.UserSessions.AnyAsync(x => x.SubjectId == user.Id)));
+        Assert.True(await world.Idp.WithDbAsync(db => db.RefreshTokens.AnyAsync(t => t.SubjectId == user.Id)));
+        Assert.False(await world.Idp.WithDbAsync(db => db.RefreshTokens.AnyAsync(t => t.SubjectId == user.Id && t.RevokedAt == null)));
+        var (refreshed, _) = await portal.RefreshAsync(refreshToken);
+        Assert.Equal(HttpStatusCode.BadRequest, refreshed.StatusCode);
 
         var unlocked = await browser.SubmitFormAsync("#unlock-form", new() { ["Reason"] = "Ticket 4711 resolved" });
         Assert.Contains("active", unlocked.Text("#account-status"));
         var enrol = await browser.SubmitFormAsync("#require-enrolment-form", new() { ["Reason"] = "New phone" });
         Assert.Contains("enrols at next sign-in", enrol.Text("#account-status"));
+    }
+
+    [Fact]
+    public async Task EndSessions_TellsThePortalOfEachSession_ByBackChannelLogout()
+    {
+        var backChannel = new RecordingHandler();
+        await using var world = AdminWorld.Start(configure: idp => idp.WithClient(PortalClient()),
+            configureAdmin: services => services.AddHttpClient(BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => backChannel));
+        var (agent, secret) = await world.CreateStaffAsync(StaffRolesFor.Helpdesk);
+        var user = await world.Idp.CreateUserAsync();
+        var portal = new TestRelyingParty(world.Idp, "portal");
+        await SignInAtPortalAsync(world, portal, user);
+        var sid = await world.Idp.WithDbAsync(db => db.UserSessions.Where(x => x.SubjectId == user.Id).Select(x => x.Id).SingleAsync());
+        using var browser = world.CreateBrowser();
+        await world.SignInToAdminAsync(browser, agent, secret, $"/users/{user.Id}");
+
+        await browser.SubmitFormAsync("#end-sessions-form", new() { ["Reason"] = "Ticket 815: laptop stolen" });
+        Assert.False(await world.Idp.WithDbAsync(db => db.UserSessions.AnyAsync(x => x.SubjectId == user.Id && x.EndedAt == null)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (backChannel.Requests.IsEmpty && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        await Task.Delay(300);
+        var (uri, form) = Assert.Single(backChannel.Requests);
+        Assert.Equal(TestClients.BackChannelLogoutUri, uri);
+        var token = await portal.ValidateAsync(form["logout_token"], type: "logout+jwt");
+        Assert.Equal(user.Id, token.Subject);
+        Assert.Equal(sid, token.GetClaim("sid").Value);
+        Assert.True(token.TryGetPayloadValue<Dictionary<string, object>>("events", out var events));
+        Assert.True(events!.ContainsKey("http://schemas.openid.net/event/backchannel-logout"));
+        Assert.False(token.TryGetPayloadValue<string>("nonce", out _));
+    }
+
+    private static Idp.Configuration.ClientOptions PortalClient() =>
+        TestClients.Create("portal", c => { c.Secret = TestClients.Secret; c.BackChannelLogoutUri = TestClients.BackChannelLogoutUri; });
+
+    /// <summary>The user signs in at the portal (a session with the portal as its client); returns the refresh token.</summary>
+    private static async Task<string> SignInAtPortalAsync(AdminWorld world, TestRelyingParty portal, Data.Entities.IdpUser user)
+    {
+        using var browser = world.Idp.CreateBrowser();
+        var (_, tokens) = await portal.RedeemAsync(portal.CodeFrom(await portal.AuthorizeAsync(browser, user)));
+        return tokens.GetProperty("refresh_token").GetString()!;
+    }
+
+    /// <summary>A portal's back-channel logout endpoint: records what it is sent.</summary>
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public ConcurrentQueue<(string Uri, Dictionary<string, string> Form)> Requests { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            var form = body.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
+            Requests.Enqueue((request.RequestUri!.ToString(), form));
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
     }
 
     [Fact]

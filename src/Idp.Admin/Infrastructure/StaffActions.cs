@@ -92,7 +92,7 @@ public sealed class StaffActions(
 
     private async Task EndEverythingAsync(string userId, CancellationToken cancellationToken)
     {
-        await sessions.EndAllSessionsAsync(userId);
+        await sessions.EndAllSessionsAsync(userId, cancellationToken);
         await tokens.RevokeAllForSubjectAsync(userId, cancellationToken);
         await trustedBrowsers.RevokeAllAsync(http.HttpContext, userId, cancellationToken);
     }
@@ -104,6 +104,7 @@ public sealed class StaffActions(
         return await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
+            sessions.ForgetEndedSessions();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
             if (user is null)
@@ -119,6 +120,8 @@ public sealed class StaffActions(
             user.SecurityStamp = Guid.NewGuid().ToString("N");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // Committed: the portals of the sessions ended here are told (back-channel logout, in the background).
+            sessions.NotifyEndedSessions();
             return true;
         });
     }

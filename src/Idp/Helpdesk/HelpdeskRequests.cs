@@ -324,6 +324,7 @@ public sealed class HelpdeskRequests(
             return TemporaryAccessPassOutcome.Invalid;
         }
 
+        sessions.ForgetEndedSessions();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Single use: only one redemption can mark the pass used.
         var used = await db.Set<TemporaryAccessPass>().Where(p => p.Id == pass.Id && p.UsedAt == null)
@@ -334,6 +335,7 @@ public sealed class HelpdeskRequests(
         Audit(HelpdeskAuditEvents.PassUsed, subjectId, subjectId, http, pass.RequestId);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        sessions.NotifyEndedSessions();
         HelpdeskLog.PassUsed(logger, subjectId);
         return TemporaryAccessPassOutcome.Accepted;
     }
@@ -381,6 +383,7 @@ public sealed class HelpdeskRequests(
 
         string? passCode = null;
         DateTimeOffset? passExpires = null;
+        sessions.ForgetEndedSessions();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var decided = await db.Set<ResetRequest>()
@@ -417,7 +420,7 @@ public sealed class HelpdeskRequests(
                     CreatedAt = now,
                     ExpiresAt = passExpires.Value,
                 });
-                await sessions.EndAllSessionsAsync(request.SubjectId);
+                await sessions.EndAllSessionsAsync(request.SubjectId, cancellationToken);
                 await tokens.RevokeAllForSubjectAsync(request.SubjectId, cancellationToken);
                 await NewSecurityStampAsync(request.SubjectId, cancellationToken);
             }
@@ -427,6 +430,8 @@ public sealed class HelpdeskRequests(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        // Committed: now the portals of the ended sessions may be told (back-channel logout, in the background).
+        sessions.NotifyEndedSessions();
         HelpdeskLog.Decided(logger, request.Reference, resolution.ToString(), agentId);
         request = await FindAsync(requestId, cancellationToken);
         if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request!.SubjectId, cancellationToken) is { } user)
@@ -439,7 +444,7 @@ public sealed class HelpdeskRequests(
     {
         var removed = await factors.RemoveAllAsync(subjectId, cancellationToken);
         await trustedBrowsers.RevokeAllAsync(http, subjectId, cancellationToken);
-        await sessions.EndAllSessionsAsync(subjectId);
+        await sessions.EndAllSessionsAsync(subjectId, cancellationToken);
         await tokens.RevokeAllForSubjectAsync(subjectId, cancellationToken);
         await db.Users.Where(u => u.Id == subjectId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.MustEnrol, true), cancellationToken);

@@ -88,7 +88,7 @@ public sealed class ResetPasswordModel(
         user.LockoutEnd = null;
         audit.Add(AuditEventTypes.PasswordReset, HttpContext, user.Id);
         await users.UpdateAsync(user);
-        var ended = await sessions.EndAllSessionsAsync(user.Id);
+        var ended = await sessions.EndAllSessionsAsync(user.Id, cancellationToken);
         await trustedBrowsers.RevokeAllAsync(HttpContext, user.Id, cancellationToken);
         UiLog.PasswordReset(logger, user.Id, ended);
         Done = true;

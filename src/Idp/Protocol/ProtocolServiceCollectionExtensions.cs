@@ -31,6 +31,8 @@ public static class ProtocolServiceCollectionExtensions
         services.AddScoped<TokenRevoker>();
         services.AddSingleton<LogoutRequests>();
         services.AddScoped<BackChannelLogout>();
+        services.AddSingleton<BackChannelLogoutQueue>();
+        services.AddHostedService<BackChannelLogoutService>();
         services.AddScoped<ILogoutInteraction, LogoutInteraction>();
         services.AddScoped<ParkedRequests>();
         services.AddScoped<IAuthorizationInteraction, AuthorizationInteraction>();

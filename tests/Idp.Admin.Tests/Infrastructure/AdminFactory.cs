@@ -11,7 +11,7 @@ namespace Idp.Admin.Tests.Infrastructure;
 /// The admin area in memory at <see cref="BaseUrl"/>, on the database, key-encryption key and clock of an in-memory
 /// Idp (<see cref="IdpFactory"/>); its back-channel calls (discovery, JWKS, token endpoint) go to that Idp's test server.
 /// </summary>
-public sealed class AdminFactory(IdpFactory idp, string requiredAcr) : WebApplicationFactory<Program>
+public sealed class AdminFactory(IdpFactory idp, string requiredAcr, Action<IServiceCollection>? configureServices = null) : WebApplicationFactory<Program>
 {
     public const string Host = "admin.test";
     public const string BaseUrl = "https://" + Host;
@@ -46,6 +46,7 @@ public sealed class AdminFactory(IdpFactory idp, string requiredAcr) : WebApplic
             services.AddSingleton<TimeProvider>(idp.Clock);
             services.AddHttpClient(AdminAuthenticationDefaults.BackchannelClient)
                 .ConfigurePrimaryHttpMessageHandler(() => idp.Server.CreateHandler());
+            configureServices?.Invoke(services);
         });
     }
 }

@@ -21,7 +21,8 @@ public sealed class AdminWorld : IAsyncDisposable
     public IdpFactory Idp { get; }
     public AdminFactory Admin { get; }
 
-    public static AdminWorld Start(string requiredAcr = AuthenticationLevels.SecondFactorAcr, Action<IdpFactory>? configure = null)
+    /// <param name="configureAdmin">Changes to the admin area's services (e.g. a stub for portals' back-channel logout endpoints).</param>
+    public static AdminWorld Start(string requiredAcr = AuthenticationLevels.SecondFactorAcr, Action<IdpFactory>? configure = null, Action<IServiceCollection>? configureAdmin = null)
     {
         var idp = new IdpFactory();
         idp.WithClient(TestClients.Create("idp-admin", client =>
@@ -34,7 +35,7 @@ public sealed class AdminWorld : IAsyncDisposable
         }));
         configure?.Invoke(idp);
         idp.Start();
-        var admin = new AdminFactory(idp, requiredAcr);
+        var admin = new AdminFactory(idp, requiredAcr, configureAdmin);
         _ = admin.Server;
         return new AdminWorld(idp, admin);
     }

@@ -138,9 +138,7 @@ public sealed class ProfileModel(
         if (await LoadAsync(cancellationToken) is { } redirect)
             return redirect;
         var current = await sessions.GetCurrentAsync(HttpContext);
-        var now = clock.GetUtcNow();
-        var ended = await db.UserSessions.Where(s => s.SubjectId == Account!.Id && s.EndedAt == null && s.Id != current!.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), cancellationToken);
+        var ended = await sessions.EndOtherSessionsAsync(Account!.Id, current!.Id, cancellationToken);
         await audit.RecordAsync(AuditEventTypes.SignedOut, HttpContext, Account!.Id, details: $"other sessions ({ended})", cancellationToken: cancellationToken);
         return RedirectToPage();
     }

@@ -49,4 +49,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Back-channel logout to {ClientId} failed: {Reason}")]
     public static partial void BackChannelLogoutUnreachable(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Back-channel logout queue full: a session of {SubjectId} ({ClientCount} clients) is not notified")]
+    public static partial void BackChannelLogoutQueueFull(ILogger logger, string subjectId, int clientCount);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Back-channel logout for a session of {SubjectId} failed: {Error}")]
+    public static partial void BackChannelLogoutQueuedFailed(ILogger logger, string subjectId, string error);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "{Count} back-channel logouts not sent at shutdown")]
+    public static partial void BackChannelLogoutsLeftAtShutdown(ILogger logger, int count);
 }
