@@ -70,22 +70,6 @@ public abstract class SecondFactorPageModel(SecondFactorFlow flow) : PageModel
         return null;
     }
 
-    /// <summary>Recovery codes are left and reach <see cref="RequiredLevel"/>: the challenge page offers them.</summary>
-    public bool HasRecoveryCodes { get; private set; }
-
-    /// <summary>Other factors of the user to choose instead (their challenge pages), not this page's own.</summary>
-    public IReadOnlyList<Factors.ISecondFactor> Others { get; private set; } = [];
-
-    /// <summary>Fills <see cref="HasRecoveryCodes"/> and <see cref="Others"/>: what reaches the level besides <paramref name="current"/>.</summary>
-    protected void OfferAlternatives(Factors.FactorRegistry registry, IReadOnlyList<Factors.FactorInfo> factors, Factors.FactorKind current)
-    {
-        HasRecoveryCodes = registry.Get(Factors.FactorKind.RecoveryCode)?.Level >= RequiredLevel
-            && factors.Any(f => f.Kind == Factors.FactorKind.RecoveryCode && f.Remaining > 0);
-        Others = factors.Select(f => f.Kind).Distinct()
-            .Select(registry.Get).OfType<Factors.ISecondFactor>()
-            .Where(f => f.Kind != current && !f.IsFallback && f.Level >= RequiredLevel).ToList();
-    }
-
     /// <summary>Back to the password page (the pending sign-in expired or never was).</summary>
     protected IActionResult Restart() =>
         LocalRedirect(string.IsNullOrEmpty(RequestId) || RequestId.Length > 200 ? "/signin" : $"/signin?request_id={Uri.EscapeDataString(RequestId)}");

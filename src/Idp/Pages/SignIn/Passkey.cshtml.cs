@@ -21,6 +21,8 @@ public sealed class PasskeyChallengeModel(
     public string? Credential { get; set; }
 
     public AuthorizationContext? Portal { get; private set; }
+    public bool HasRecoveryCodes { get; private set; }
+    public IReadOnlyList<ISecondFactor> Others { get; private set; } = [];
 
     /// <summary>Options for <c>navigator.credentials.get</c>.</summary>
     public string OptionsJson { get; private set; } = "";
@@ -58,7 +60,10 @@ public sealed class PasskeyChallengeModel(
             return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
         if (await EnsureReachesAsync(passkeys, cancellationToken) is { } stronger)
             return stronger;
-        OfferAlternatives(registry, factors, FactorKind.Passkey);
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+        Others = factors.Select(f => f.Kind).Distinct()
+            .Select(registry.Get).OfType<ISecondFactor>()
+            .Where(f => f.Kind != FactorKind.Passkey && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 }

@@ -42,6 +42,8 @@ public sealed class PushChallengeModel(
     public PushRequest? Approval { get; private set; }
     public PushWaitView View { get; private set; }
     public int RetrySeconds { get; private set; }
+    public bool HasRecoveryCodes { get; private set; }
+    public IReadOnlyList<ISecondFactor> Others { get; private set; } = [];
 
     /// <summary>Where the page's forms post: this page with the flow's parameters (and a handler).</summary>
     public string FormAction(string? handler = null)
@@ -133,7 +135,10 @@ public sealed class PushChallengeModel(
             return LocalRedirect(await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, RequiredLevel, cancellationToken));
         if (await EnsureReachesAsync(push, cancellationToken) is { } stronger)
             return stronger;
-        OfferAlternatives(registry, factors, FactorKind.Push);
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+        Others = factors.Select(f => f.Kind).Distinct()
+            .Select(registry.Get).OfType<ISecondFactor>()
+            .Where(f => f.Kind != FactorKind.Push && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 }

@@ -35,6 +35,10 @@ public sealed class TotpChallengeModel(
     public AuthorizationContext? Portal { get; private set; }
     public int TrustDays { get; private set; }
     public bool Locked { get; private set; }
+    public bool HasRecoveryCodes { get; private set; }
+
+    /// <summary>Other factors of the user to choose instead (their challenge pages), not this one.</summary>
+    public IReadOnlyList<ISecondFactor> Others { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -90,7 +94,10 @@ public sealed class TotpChallengeModel(
         Locked = mine.All(f => f.Locked);
         if (await EnsureReachesAsync(totp, cancellationToken) is { } stronger)
             return stronger;
-        OfferAlternatives(registry, factors, FactorKind.Totp);
+        HasRecoveryCodes = registry.Get(FactorKind.RecoveryCode)?.Level >= RequiredLevel && factors.Any(f => f.Kind == FactorKind.RecoveryCode && f.Remaining > 0);
+        Others = factors.Select(f => f.Kind).Distinct()
+            .Select(registry.Get).OfType<ISecondFactor>()
+            .Where(f => f.Kind != FactorKind.Totp && !f.IsFallback && f.Level >= RequiredLevel).ToList();
         return null;
     }
 
