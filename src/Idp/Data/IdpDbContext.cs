@@ -107,6 +107,8 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
         {
             request.Property(r => r.Id).HasMaxLength(64);
             request.Property(r => r.ClientId).HasMaxLength(100);
+            request.Property(r => r.BrowserBinding).HasMaxLength(64);
+            request.Property(r => r.SubjectId).HasMaxLength(64);
             request.HasIndex(r => r.ExpiresAt);
         });
 

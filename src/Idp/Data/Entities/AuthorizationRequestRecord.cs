@@ -26,6 +26,15 @@ public sealed class AuthorizationRequestRecord
     /// <summary>Set when the user declined (consent denied, sign-in cancelled): the client gets this error.</summary>
     public string? Error { get; set; }
 
-    /// <summary>Scopes the user consented to for this request only (when not remembered).</summary>
+    /// <summary>
+    /// SHA-256 of the interaction cookie of the browser that parked the request: only that browser may read,
+    /// answer or resume it.
+    /// </summary>
+    public string? BrowserBinding { get; set; }
+
+    /// <summary>The user who first authenticated or answered for this request; nobody else may resume it.</summary>
+    public string? SubjectId { get; set; }
+
+    /// <summary>Scopes <see cref="SubjectId"/> consented to for this request only (when not remembered).</summary>
     public string? ConsentedScopes { get; set; }
 }

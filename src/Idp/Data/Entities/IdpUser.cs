@@ -27,5 +27,11 @@ public sealed class IdpUser : IdentityUser
     /// <summary>The welcome screen of the second factor ("Willkommen zu Secure Login") was shown; it is shown once.</summary>
     public bool WelcomeShown { get; set; }
 
+    /// <summary>
+    /// When the user's credentials last changed (password reset or change, helpdesk reset, temporary access pass): a
+    /// refresh token whose authentication is older is refused, whatever its scope.
+    /// </summary>
+    public DateTimeOffset? CredentialsChangedAt { get; set; }
+
     public string FullName => $"{GivenName} {FamilyName}".Trim();
 }

@@ -15,6 +15,11 @@ public sealed class UserSession
     public string Amr { get; set; } = "";
     public string Acr { get; set; } = "";
     public bool Persistent { get; set; }
+    /// <summary>
+    /// A password-only sign-in granted as one of the free sign-ins after registration: it satisfies a portal that
+    /// requires a second factor only while the user has none.
+    /// </summary>
+    public bool Grace { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
     public string? IpAddress { get; set; }

@@ -135,6 +135,10 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BrowserBinding")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -160,6 +164,10 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.Property<string>("Parameters")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -309,6 +317,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CredentialsChangedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Email")
@@ -862,6 +873,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Grace")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IpAddress")
