@@ -16,18 +16,11 @@ public sealed record AuthorizationContext(
     /// <summary>The <c>acr</c> values of an essential <c>acr</c> claim request (OpenID Connect Core §5.5.1.1): one of them must be met.</summary>
     public IReadOnlyList<string> EssentialAcrValues { get; init; } = [];
 
-    /// <summary>The level the portal asks for: the lowest essential one, else the highest voluntary one; the password level when none.</summary>
-    public AuthenticationLevel RequestedLevel
-    {
-        get
-        {
-            var essential = EssentialAcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
-            if (essential.Count > 0)
-                return essential.Min();
-            var voluntary = AcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
-            return voluntary.Count > 0 ? voluntary.Max() : AuthenticationLevel.Password;
-        }
-    }
+    /// <summary>The requesting client's rules and what the request asks, for the one <see cref="SignInDecision"/>; null: the global rules.</summary>
+    public SignInRequirements? Requirements { get; init; }
+
+    /// <summary>What the parked request recorded (when it was parked, for whom, consent given on it).</summary>
+    public ParkedInteraction? Parked { get; init; }
 }
 
 /// <summary>
@@ -43,11 +36,20 @@ public interface IAuthorizationInteraction
     /// <summary>A local URL that resumes the authorization request.</summary>
     string ResumeUrl(string requestId);
 
+    /// <summary>
+    /// Binds the request to the user who just proved their password for it; a change of user voids what was recorded
+    /// for the previous one.
+    /// </summary>
+    Task BindSubjectAsync(string requestId, string subjectId, CancellationToken cancellationToken = default);
+
     /// <summary>Records consent for the request (and for later requests when <paramref name="remember"/>).</summary>
     Task GrantConsentAsync(string requestId, string subjectId, IReadOnlyCollection<string> scopes, bool remember, CancellationToken cancellationToken = default);
 
     /// <summary>The user declined: resuming the request then answers the client <c>access_denied</c>.</summary>
     Task DenyAsync(string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>The request cannot be satisfied: resuming it answers the client <paramref name="error"/>.</summary>
+    Task RefuseAsync(string requestId, string error, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the sign-out page shows: which portal asked and where the browser goes afterwards.</summary>

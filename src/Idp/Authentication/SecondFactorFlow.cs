@@ -25,9 +25,9 @@ public sealed record SecondFactorState(IdpUser User, string? RequestId, string? 
 /// </summary>
 public sealed class SecondFactorFlow(
     SessionService sessions,
+    SignInDecision decision,
     FactorRegistry registry,
     TrustedBrowsers trustedBrowsers,
-    IClientStore clients,
     PortalInteraction interaction,
     UserManager<IdpUser> users,
     AuditTrail audit,
@@ -44,40 +44,36 @@ public sealed class SecondFactorFlow(
     private MfaOptions Mfa => options.Value.Mfa;
 
     /// <summary>
-    /// After the right password: (a) the user has a factor and one is required → its challenge page;
-    /// (b) no factor and enrolment is due → the welcome page (once) or the choice of factor;
-    /// (c) otherwise → a password-only session. Never skips a due enrolment.
+    /// After the right password, the one <see cref="SignInDecision"/> for the portal's request (or Idp's own rules
+    /// without one): a factor's challenge, the enrolment (welcome once, then the choice of factor), a password-only
+    /// session, or the portal's error at once when the request cannot be met.
     /// </summary>
     public async Task<string> AfterPasswordAsync(HttpContext http, IdpUser user, bool remember, AuthorizationContext? portal, CancellationToken cancellationToken = default)
     {
-        var client = portal is null ? null : await clients.FindAsync(portal.ClientId, cancellationToken);
-        var policy = EffectivePolicy(client);
-        var requested = portal?.RequestedLevel ?? AuthenticationLevel.Password;
-        var factors = await registry.ListPrimaryAsync(user.Id, cancellationToken);
+        if (portal is not null && interaction.Engine is { } engine)
+            await engine.BindSubjectAsync(portal.RequestId, user.Id, cancellationToken);
+        var requirements = portal?.Requirements ?? SignInRequirements.WithoutClient(Mfa);
+        var outcome = await decision.DecideAsync(
+            new SignInQuestion(http, requirements, user, SignInAuthentication.PasswordNow(user, clock.GetUtcNow()), PasswordJustProven: true), cancellationToken);
 
-        if (factors.Count > 0)
+        switch (outcome)
         {
-            var required = policy == MfaPolicy.Required || requested >= AuthenticationLevel.SecondFactor;
-            if (!required)
-                return await PasswordOnlyAsync(http, user, remember, portal, "policy does not ask");
-            if (requested < AuthenticationLevel.SecondFactor && TrustDays(client) > 0 && await trustedBrowsers.IsTrustedAsync(http, user.Id, cancellationToken))
-                return await PasswordOnlyAsync(http, user, remember, portal, "trusted browser");
-
-            await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Challenge));
-            FactorsLog.Decided(logger, user.Id, "challenge");
-            return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, requested, cancellationToken);
+            case SignInOutcome.AskFactor factor:
+                await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Challenge));
+                FactorsLog.Decided(logger, user.Id, "challenge");
+                return await ChallengeUrlAsync(user.Id, portal?.RequestId, null, factor.Level, cancellationToken);
+            case SignInOutcome.Enrol:
+                await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Enrol));
+                FactorsLog.Decided(logger, user.Id, "enrol");
+                return Link(user.WelcomeShown ? ChoosePath : WelcomePath, portal?.RequestId, null);
+            case SignInOutcome.Refuse refuse:
+                FactorsLog.Decided(logger, user.Id, "refused: " + refuse.Error);
+                return await RefuseAsync(portal, refuse, cancellationToken);
+            default:
+                FactorsLog.Decided(logger, user.Id, outcome.Grace ? "password only: grace sign-in" : "password only");
+                await sessions.SignInAsync(http, user, [AuthenticationMethods.Password], AuthenticationLevel.Password, remember, outcome.Grace);
+                return interaction.ContinueUrl(portal);
         }
-
-        // The grace sign-ins stay free even when a portal asks for more voluntarily (it gets the password level);
-        // an essential acr is answered unmet_authentication_requirements by the engine.
-        var graceUsed = Mfa.EnrolAtFirstSignIn || user.SignInCount >= Mfa.GraceSignIns;
-        var due = user.MustEnrol || (policy != MfaPolicy.Never && graceUsed);
-        if (!due)
-            return await PasswordOnlyAsync(http, user, remember, portal, "enrolment not yet due");
-
-        await PendingSignIn.StartAsync(http, new PendingState(user.Id, user.SecurityStamp ?? "", remember, portal?.RequestId, PendingPurpose.Enrol));
-        FactorsLog.Decided(logger, user.Id, "enrol");
-        return Link(user.WelcomeShown ? ChoosePath : WelcomePath, portal?.RequestId, null);
     }
 
     /// <summary>
@@ -130,7 +126,7 @@ public sealed class SecondFactorFlow(
             await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. methods], factor.Level, state.Remember);
             if (trustBrowser)
             {
-                var days = TrustDays(await ClientOfAsync(state.RequestId, cancellationToken));
+                var days = await TrustDaysOfAsync(state.RequestId, cancellationToken);
                 if (days > 0)
                     await trustedBrowsers.TrustAsync(http, state.User.Id, days, cancellationToken);
             }
@@ -142,16 +138,36 @@ public sealed class SecondFactorFlow(
             await audit.RecordAsync(AuditEventTypes.StepUp, http, state.User.Id, details: factor.Kind.ToString(), cancellationToken: cancellationToken);
             FactorsLog.Completed(logger, state.User.Id, factor.Kind, "step-up");
         }
-        return await ContinueUrlAsync(state, cancellationToken);
+        return await ContinueUrlAsync(http, state, cancellationToken);
     }
 
-    /// <summary>Back to the portal's request, to the profile, or home.</summary>
-    public async Task<string> ContinueUrlAsync(SecondFactorState state, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// After a factor: the one <see cref="SignInDecision"/> again for the portal's request (a stricter requirement may
+    /// still be open), then back to the engine; without a request, to the profile or home.
+    /// </summary>
+    public async Task<string> ContinueUrlAsync(HttpContext http, SecondFactorState state, CancellationToken cancellationToken = default)
     {
         var portal = await interaction.GetContextAsync(state.RequestId, cancellationToken);
-        if (portal is not null)
-            return interaction.ContinueUrl(portal);
-        return state.Then == ThenProfile ? ProfilePath : "/";
+        if (portal is null)
+            return state.Then == ThenProfile ? ProfilePath : "/";
+        var session = await sessions.GetCurrentAsync(http);
+        var outcome = await decision.DecideAsync(new SignInQuestion(http, portal.Requirements ?? SignInRequirements.WithoutClient(Mfa), state.User,
+            session is null ? null : SignInAuthentication.Of(session), portal.Parked), cancellationToken);
+        return outcome switch
+        {
+            SignInOutcome.AskFactor factor => await ChallengeUrlAsync(state.User.Id, portal.RequestId, null, factor.Level, cancellationToken),
+            SignInOutcome.Enrol => Link(state.User.WelcomeShown ? ChoosePath : WelcomePath, portal.RequestId, null),
+            SignInOutcome.Refuse refuse => await RefuseAsync(portal, refuse, cancellationToken),
+            _ => interaction.ContinueUrl(portal),
+        };
+    }
+
+    private async Task<string> RefuseAsync(AuthorizationContext? portal, SignInOutcome.Refuse refuse, CancellationToken cancellationToken)
+    {
+        if (portal is null || interaction.Engine is not { } engine)
+            return "/";
+        await engine.RefuseAsync(portal.RequestId, refuse.Error, cancellationToken);
+        return interaction.ContinueUrl(portal);
     }
 
     /// <summary>
@@ -191,7 +207,7 @@ public sealed class SecondFactorFlow(
 
     /// <summary>The "trust this browser" days offered after a factor, for the state's portal (0: not offered).</summary>
     public async Task<int> TrustDaysAsync(SecondFactorState state, CancellationToken cancellationToken = default) =>
-        state.IsPending ? TrustDays(await ClientOfAsync(state.RequestId, cancellationToken)) : 0;
+        state.IsPending ? await TrustDaysOfAsync(state.RequestId, cancellationToken) : 0;
 
     public static string Link(string path, string? requestId, string? then, AuthenticationLevel level = AuthenticationLevel.SecondFactor)
     {
@@ -205,22 +221,7 @@ public sealed class SecondFactorFlow(
         return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
     }
 
-    private async Task<string> PasswordOnlyAsync(HttpContext http, IdpUser user, bool remember, AuthorizationContext? portal, string reason)
-    {
-        FactorsLog.Decided(logger, user.Id, "password only: " + reason);
-        await sessions.SignInAsync(http, user, [AuthenticationMethods.Password], AuthenticationLevel.Password, remember);
-        return interaction.ContinueUrl(portal);
-    }
-
-    private async Task<Client?> ClientOfAsync(string? requestId, CancellationToken cancellationToken)
-    {
-        var portal = await interaction.GetContextAsync(requestId, cancellationToken);
-        return portal is null ? null : await clients.FindAsync(portal.ClientId, cancellationToken);
-    }
-
-    /// <summary>The stricter of the global and the client's policy: a client can only tighten.</summary>
-    private MfaPolicy EffectivePolicy(Client? client) =>
-        client?.MfaPolicy is { } own && own > Mfa.Policy ? own : Mfa.Policy;
-
-    private int TrustDays(Client? client) => client?.TrustBrowserDays ?? Mfa.TrustBrowserDays;
+    /// <summary>The "trust this browser" days of the request's client (its own setting, else the global one).</summary>
+    private async Task<int> TrustDaysOfAsync(string? requestId, CancellationToken cancellationToken) =>
+        (await interaction.GetContextAsync(requestId, cancellationToken))?.Requirements?.TrustBrowserDays ?? Mfa.TrustBrowserDays;
 }

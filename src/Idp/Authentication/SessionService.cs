@@ -32,7 +32,7 @@ public sealed class SessionService(
     /// Starts a new session after an interactive sign-in; any session the browser had is ended, so the
     /// session id is always renewed at sign-in.
     /// </summary>
-    public async Task<UserSession> SignInAsync(HttpContext http, IdpUser user, IReadOnlyCollection<string> amr, AuthenticationLevel level, bool persistent)
+    public async Task<UserSession> SignInAsync(HttpContext http, IdpUser user, IReadOnlyCollection<string> amr, AuthenticationLevel level, bool persistent, bool grace = false)
     {
         var now = clock.GetUtcNow();
         var previous = await GetCurrentAsync(http);
@@ -49,6 +49,7 @@ public sealed class SessionService(
             Amr = string.Join(' ', amr.Distinct()),
             Acr = level.ToAcr(),
             Persistent = persistent,
+            Grace = grace,
             ExpiresAt = now + lifetime,
             IpAddress = http.Connection.RemoteIpAddress?.ToString(),
             UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),

@@ -26,12 +26,16 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
         (await ListAsync(subjectId, cancellationToken)).Where(f => Get(f.Kind) is { IsFallback: false }).ToList();
 
     /// <summary>The highest level the user's factors reach: a fallback alone reaches nothing beyond the password.</summary>
-    public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default)
+    public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        ReachableLevel(await ListPrimaryAsync(subjectId, cancellationToken));
+
+    /// <summary>The highest level the usable (unlocked) factors of <paramref name="enrolled"/> reach.</summary>
+    public AuthenticationLevel ReachableLevel(IEnumerable<FactorInfo> enrolled)
     {
         var level = AuthenticationLevel.Password;
-        foreach (var info in await ListPrimaryAsync(subjectId, cancellationToken))
+        foreach (var info in enrolled)
         {
-            if (!info.Locked && Get(info.Kind) is { } factor && factor.Level > level)
+            if (!info.Locked && Get(info.Kind) is { IsFallback: false } factor && factor.Level > level)
                 level = factor.Level;
         }
         return level;

@@ -30,6 +30,7 @@ public static class FactorsServiceCollectionExtensions
         services.AddScoped<IStepUpPolicy, FactorStepUpPolicy>();
         services.AddScoped<TrustedBrowsers>();
         services.AddScoped<SecondFactorFlow>();
+        services.AddScoped<SignInDecision>();
         return services;
     }
 }

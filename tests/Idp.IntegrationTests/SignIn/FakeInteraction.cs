@@ -53,6 +53,14 @@ internal sealed class FakeInteraction : IAuthorizationInteraction, ILogoutIntera
         return Task.CompletedTask;
     }
 
+    public Task BindSubjectAsync(string requestId, string subjectId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task RefuseAsync(string requestId, string error, CancellationToken cancellationToken = default)
+    {
+        Denials.Enqueue(requestId);
+        return Task.CompletedTask;
+    }
+
     public LogoutContext? Read(string? logoutId) => logoutId is not null && Logouts.TryGetValue(logoutId, out var context) ? context : null;
 
     public async Task SignOutAsync(HttpContext http, CancellationToken cancellationToken = default)

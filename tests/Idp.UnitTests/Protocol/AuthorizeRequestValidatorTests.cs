@@ -283,7 +283,7 @@ public sealed class AuthorizeRequestValidatorTests
         var values = Valid();
         values["claims"] = "{\"id_token\":{\"acr\":{\"essential\":true,\"values\":[\"" + AuthenticationLevels.PhishingResistantAcr + "\",\"" + AuthenticationLevels.SecondFactorAcr + "\"]}}}";
         var request = Assert.IsType<AuthorizeValidation.Valid>(await Validate(values)).Request;
-        Assert.Equal((AuthenticationLevel.SecondFactor, true), request.RequestedLevel);
+        Assert.Equal(new RequestedLevel(AuthenticationLevel.SecondFactor, true), RequestedLevel.From(request.AcrValues, request.EssentialAcrValues));
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class AuthorizeRequestValidatorTests
         var values = Valid();
         values["acr_values"] = $"urn:unknown {AuthenticationLevels.SecondFactorAcr}";
         var request = Assert.IsType<AuthorizeValidation.Valid>(await Validate(values)).Request;
-        Assert.Equal((AuthenticationLevel.SecondFactor, false), request.RequestedLevel);
+        Assert.Equal(new RequestedLevel(AuthenticationLevel.SecondFactor, false), RequestedLevel.From(request.AcrValues, request.EssentialAcrValues));
     }
 
     [Fact]

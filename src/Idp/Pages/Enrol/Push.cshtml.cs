@@ -148,7 +148,7 @@ public sealed class EnrolPushModel(
     {
         var next = State!.IsPending
             ? await Flow.CompleteAsync(HttpContext, State, push, trustBrowser: false, cancellationToken)
-            : await Flow.ContinueUrlAsync(State, cancellationToken);
+            : await Flow.ContinueUrlAsync(HttpContext, State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)
             return State.IsPending ? next : SecondFactorFlow.ProfilePath;

@@ -19,7 +19,7 @@ public sealed class RecoveryCodesModel(SecondFactorFlow flow, IStringLocalizer<S
         if (state is null || state.IsPending)
             return Restart();
         Codes = (TempData[EnrolTotpModel.RecoveryCodesKey]?.ToString() ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        ContinueUrl = await Flow.ContinueUrlAsync(state, cancellationToken);
+        ContinueUrl = await Flow.ContinueUrlAsync(HttpContext, state, cancellationToken);
         if (Codes.Count == 0)
             return LocalRedirect(ContinueUrl);
         return Page();

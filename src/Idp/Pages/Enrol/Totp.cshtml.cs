@@ -81,7 +81,7 @@ public sealed class EnrolTotpModel(
 
         var next = State.IsPending
             ? await Flow.CompleteAsync(HttpContext, State, totp, trustBrowser: false, cancellationToken)
-            : await Flow.ContinueUrlAsync(State, cancellationToken);
+            : await Flow.ContinueUrlAsync(HttpContext, State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)
             return LocalRedirect(State.IsPending ? next : SecondFactorFlow.ProfilePath);

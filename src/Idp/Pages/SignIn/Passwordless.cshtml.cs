@@ -44,6 +44,9 @@ public sealed class PasswordlessModel(
         if (outcome.Succeeded && user is not null)
         {
             await sessions.SignInAsync(HttpContext, user, [.. outcome.Amr ?? passkeys.Amr, AuthenticationMethods.MultiFactor], passkeys.Level, persistent: false);
+            // The passkey proved who this is, as a password would: the portal's request is now this user's.
+            if (Portal is not null)
+                await interaction.Engine!.BindSubjectAsync(Portal.RequestId, user.Id, cancellationToken);
             return LocalRedirect(interaction.ContinueUrl(Portal));
         }
         ModelState.AddModelError("", text[outcome.Error!]);

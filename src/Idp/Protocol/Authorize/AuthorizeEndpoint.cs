@@ -12,13 +12,15 @@ namespace Idp.Protocol.Authorize;
 
 /// <summary>
 /// The authorization endpoint (RFC 6749 §3.1, OpenID Connect Core §3.1.2) and its resumption after the user
-/// interacted. Validates, then makes the one decision: sign in, step up, consent, or issue a code.
+/// interacted. Validates, then asks the one <see cref="SignInDecision"/> and carries out its answer: sign in, ask a
+/// factor, enrol, consent, refuse, or issue a code.
 /// </summary>
 public sealed class AuthorizeEndpoint(
     AuthorizeRequestValidator validator,
     ParkedRequests parked,
     IdpDbContext db,
     SessionService sessions,
+    SignInDecision decision,
     IStepUpPolicy stepUp,
     OwnTokenValidator ownTokens,
     TimeProvider clock,
@@ -61,9 +63,10 @@ public sealed class AuthorizeEndpoint(
     public async Task<IResult> ResumeAsync(HttpContext http)
     {
         var handle = http.Request.Query[RequestIdParameter].ToString();
-        var record = await parked.FindAsync(handle, AuthorizationRequestKind.Interaction, http.RequestAborted);
+        // Only the browser that parked the request may resume it.
+        var record = await parked.FindInteractionAsync(handle, http, http.RequestAborted);
         if (record is null)
-            return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequest, "This sign-in has expired or was already completed. Go back to the application and start again."));
+            return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequest, "This sign-in has expired, was already completed, or was started in another browser. Go back to the application and start again."));
 
         var validation = await validator.ValidateAsync(ParkedRequests.ReadParameters(record), cancellationToken: http.RequestAborted);
         if (validation is not AuthorizeValidation.Valid valid)
@@ -71,7 +74,7 @@ public sealed class AuthorizeEndpoint(
         if (record.Error is not null)
         {
             await parked.ConsumeAsync(record, http.RequestAborted);
-            return AuthorizeResponses.Error(Destination(valid.Request), new ProtocolError(record.Error, "The user declined."), Issuer);
+            return AuthorizeResponses.Error(Destination(valid.Request), new ProtocolError(record.Error, RecordedErrorDescription(record.Error)), Issuer);
         }
         return await DecideAsync(http, valid.Request, record, handle);
     }
@@ -83,6 +86,7 @@ public sealed class AuthorizeEndpoint(
         _ => throw new InvalidOperationException("A valid request is not a rejection."),
     };
 
+    /// <summary>Asks the one sign-in decision, then carries out its answer.</summary>
     private async Task<IResult> DecideAsync(HttpContext http, AuthorizeRequest request, AuthorizationRequestRecord? record, string? handle)
     {
         var cancellationToken = http.RequestAborted;
@@ -93,8 +97,6 @@ public sealed class AuthorizeEndpoint(
         var user = session is null ? null : await db.FindActiveUserAsync(session.SubjectId, now, cancellationToken);
         if (user is null)
             session = null;
-        // The user authenticated after this request was parked: prompt=login and max_age are answered.
-        var authenticatedNow = record is not null && session is not null && session.AuthTime >= record.CreatedAt;
 
         string? hintedSubject = null;
         if (request.IdTokenHint is not null)
@@ -105,52 +107,33 @@ public sealed class AuthorizeEndpoint(
             hintedSubject = hint.Subject;
         }
 
-        var maxAgeExceeded = request.MaxAge is { } maxAge && !authenticatedNow && session is not null && now - session.AuthTime > TimeSpan.FromSeconds(maxAge);
-        var needsLogin = session is null
-            || (request.Prompt.Contains(PromptValues.Login) && !authenticatedNow)
-            || (hintedSubject is not null && hintedSubject != session.SubjectId);
-        if (needsLogin)
-            return await InteractAsync(request, record, handle, Errors.LoginRequired, SignInPath, cancellationToken);
+        var requirements = SignInRequirements.For(request.Client, options.Value.Mfa, request.Scopes, request.AcrValues, request.EssentialAcrValues, request.MaxAge, request.Prompt, hintedSubject);
+        var parkedState = record is null ? null : new ParkedInteraction(record.CreatedAt, record.SubjectId, record.ConsentedScopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var outcome = await decision.DecideAsync(new SignInQuestion(http, requirements, user, session is null ? null : SignInAuthentication.Of(session), parkedState), cancellationToken);
 
-        // max_age exceeded (OpenID Connect Core §3.1.2.1): a user with a second factor proves it afresh (step-up,
-        // not the password again); a user without one signs in again. prompt=login stays a full sign-in.
-        if (maxAgeExceeded)
+        switch (outcome)
         {
-            var reachable = await stepUp.GetReachableLevelAsync(user!, cancellationToken);
-            var current = AuthenticationLevels.FromAcr(session!.Acr) ?? AuthenticationLevel.Password;
-            var level = new[] { current, request.RequestedLevel?.Level ?? AuthenticationLevel.Password, AuthenticationLevel.SecondFactor }.Max();
-            if (reachable >= level && !request.Prompt.Contains(PromptValues.None))
+            case SignInOutcome.SignIn:
+                return await InteractAsync(http, request, record, handle, null, SignInPath, cancellationToken);
+            case SignInOutcome.AskConsent:
+                return await InteractAsync(http, request, record, handle, session!.SubjectId, ConsentPath, cancellationToken);
+            case SignInOutcome.AskFactor factor:
             {
-                var (freshHandle, _) = record is null ? await parked.CreateAsync(AuthorizationRequestKind.Interaction, request.Client.ClientId, request.Raw, cancellationToken) : (handle!, record);
-                if (stepUp.StepUpUrl(freshHandle, level) is { } freshUrl)
-                    return TypedResults.Redirect(freshUrl);
+                handle = await ParkOnceAsync(http, request, record, handle, session!.SubjectId, cancellationToken);
+                return stepUp.StepUpUrl(handle, factor.Level) is { } url
+                    ? TypedResults.Redirect(url)
+                    : await InteractAsync(http, request, record, handle, null, SignInPath, cancellationToken);
             }
-            return await InteractAsync(request, record, handle, Errors.LoginRequired, SignInPath, cancellationToken);
-        }
-
-        // Step-up (RFC 9470, OpenID Connect Core §3.1.2.1): essential acr must be met; voluntary acr_values are met when possible.
-        if (request.RequestedLevel is { } requested)
-        {
-            var current = AuthenticationLevels.FromAcr(session!.Acr) ?? AuthenticationLevel.Password;
-            if (current < requested.Level)
+            case SignInOutcome.Enrol:
             {
-                var reachable = await stepUp.GetReachableLevelAsync(user!, cancellationToken);
-                if (reachable >= requested.Level)
-                {
-                    if (request.Prompt.Contains(PromptValues.None))
-                        return AuthorizeResponses.Error(destination, new ProtocolError(Errors.InteractionRequired, "A stronger authentication is needed."), Issuer);
-                    var (stepUpHandle, _) = record is null ? await parked.CreateAsync(AuthorizationRequestKind.Interaction, request.Client.ClientId, request.Raw, cancellationToken) : (handle!, record);
-                    var url = stepUp.StepUpUrl(stepUpHandle, requested.Level);
-                    if (url is not null)
-                        return TypedResults.Redirect(url);
-                }
-                if (requested.Essential)
-                    return AuthorizeResponses.Error(destination, new ProtocolError(Errors.UnmetAuthenticationRequirements, "The user has no means of authentication that reaches the requested level."), Issuer);
+                handle = await ParkOnceAsync(http, request, record, handle, session!.SubjectId, cancellationToken);
+                return TypedResults.Redirect(SecondFactorFlow.Link(user!.WelcomeShown ? SecondFactorFlow.ChoosePath : SecondFactorFlow.WelcomePath, handle, null));
             }
+            case SignInOutcome.Refuse refuse:
+                if (record is not null)
+                    await parked.ConsumeAsync(record, cancellationToken);
+                return AuthorizeResponses.Error(destination, new ProtocolError(refuse.Error, refuse.Description), Issuer);
         }
-
-        if (request.Client.IsThirdParty && !await HasConsentAsync(request, session!.SubjectId, record, cancellationToken))
-            return await InteractAsync(request, record, handle, Errors.ConsentRequired, ConsentPath, cancellationToken);
 
         if (record is not null && !await parked.ConsumeAsync(record, cancellationToken))
             return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequest, "This sign-in was already completed."));
@@ -179,28 +162,25 @@ public sealed class AuthorizeEndpoint(
         return AuthorizeResponses.Code(destination, code, Issuer);
     }
 
-    /// <summary>Sends the browser to the UI, or with prompt=none answers the client that interaction is needed.</summary>
-    private async Task<IResult> InteractAsync(AuthorizeRequest request, AuthorizationRequestRecord? record, string? handle, string promptNoneError, string path, CancellationToken cancellationToken)
+    /// <summary>Sends the browser to the UI with the request parked (once), bound to this browser.</summary>
+    private async Task<IResult> InteractAsync(HttpContext http, AuthorizeRequest request, AuthorizationRequestRecord? record, string? handle, string? subjectId, string path, CancellationToken cancellationToken)
     {
-        if (request.Prompt.Contains(PromptValues.None))
-            return AuthorizeResponses.Error(Destination(request), new ProtocolError(promptNoneError, "The user must interact, and prompt=none forbids it."), Issuer);
-        if (record is null)
-            (handle, _) = await parked.CreateAsync(AuthorizationRequestKind.Interaction, request.Client.ClientId, request.Raw, cancellationToken);
-        var url = $"{path}?{RequestIdParameter}={Uri.EscapeDataString(handle!)}";
+        handle = await ParkOnceAsync(http, request, record, handle, subjectId, cancellationToken);
+        var url = $"{path}?{RequestIdParameter}={Uri.EscapeDataString(handle)}";
         if (request.UiLocales.Count > 0)
             url += "&ui_locales=" + Uri.EscapeDataString(string.Join(' ', request.UiLocales));
         return TypedResults.Redirect(url);
     }
 
-    private async Task<bool> HasConsentAsync(AuthorizeRequest request, string subjectId, AuthorizationRequestRecord? record, CancellationToken cancellationToken)
+    private async Task<string> ParkOnceAsync(HttpContext http, AuthorizeRequest request, AuthorizationRequestRecord? record, string? handle, string? subjectId, CancellationToken cancellationToken) =>
+        record is null ? (await parked.ParkAsync(http, request.Client.ClientId, request.Raw, subjectId, cancellationToken)).Handle : handle!;
+
+    private static string RecordedErrorDescription(string error) => error switch
     {
-        if (record?.ConsentedScopes is { } consented)
-            return request.Scopes.All(consented.Split(' ').Contains);
-        if (request.Prompt.Contains(PromptValues.Consent))
-            return false;
-        var remembered = await db.Consents.AsNoTracking().FirstOrDefaultAsync(c => c.SubjectId == subjectId && c.ClientId == request.Client.ClientId, cancellationToken);
-        return remembered is not null && request.Scopes.All(remembered.Scopes.Contains);
-    }
+        Errors.AccessDenied => "The user declined.",
+        Errors.UnmetAuthenticationRequirements => "The user has no means of authentication that reaches the requested level.",
+        _ => "The sign-in could not be completed.",
+    };
 
     private static ErrorDestination Destination(AuthorizeRequest request) => new(request.RedirectUri, request.ResponseMode, request.State);
 }

@@ -26,22 +26,6 @@ public sealed class AuthorizeRequest
     public string? ClaimsJson { get; init; }
 
     public bool IsOpenId => Scopes.Contains(Protocol.Scopes.OpenId);
-
-    /// <summary>
-    /// The lowest level that satisfies the request, and whether it must be met (essential <c>acr</c>) or only
-    /// should be (<c>acr_values</c> are voluntary, OpenID Connect Core §3.1.2.1). Unknown values are ignored.
-    /// </summary>
-    public (AuthenticationLevel Level, bool Essential)? RequestedLevel
-    {
-        get
-        {
-            var essential = EssentialAcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
-            if (essential.Count > 0)
-                return (essential.Min(), true);
-            var voluntary = AcrValues.Select(AuthenticationLevels.FromAcr).OfType<AuthenticationLevel>().ToList();
-            return voluntary.Count > 0 ? (voluntary.Min(), false) : null;
-        }
-    }
 }
 
 /// <summary>Where an error may be sent: back to a verified redirect URI, or only shown to the user.</summary>
