@@ -15,6 +15,8 @@ public sealed class RefreshToken
     public DateTimeOffset AuthTime { get; set; }
     public string Acr { get; set; } = "";
     public string Amr { get; set; } = "";
+    /// <summary>The <c>claims</c> request of the authorization (OpenID Connect Core §5.5), for the tokens of every refresh.</summary>
+    public string? ClaimsRequest { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ConsumedAt { get; set; }

@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Protocol.Clients;
+using Idp.Protocol.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -30,9 +31,8 @@ public sealed class AuthorizationInteraction(
             return null;
         var parameters = ParkedRequests.ReadParameters(record);
         var prompt = Split(parameters[Parameters.Prompt]);
-        var essentialAcr = new List<string>();
-        if (parameters[Parameters.Claims] is { Length: > 0 } claims)
-            AuthorizeRequestValidator.TryReadEssentialAcr(claims, essentialAcr);
+        ClaimsRequest.TryParse(parameters[Parameters.Claims], out var claimsRequest);
+        var essentialAcr = claimsRequest.EssentialAcr;
         var scopes = Split(parameters[Parameters.Scope]);
         var acrValues = Split(parameters[Parameters.AcrValues]);
         int? maxAge = int.TryParse(parameters[Parameters.MaxAge], out var seconds) && seconds >= 0 ? seconds : null;

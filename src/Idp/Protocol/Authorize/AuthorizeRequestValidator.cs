@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Idp.Configuration;
 using Idp.Data.Entities;
 using Idp.Protocol.Clients;
+using Idp.Protocol.Tokens;
 
 namespace Idp.Protocol.Authorize;
 
@@ -122,9 +122,8 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
         if (loginHint is { Length: > MaxHintLength })
             return Redirect(destination, Errors.InvalidRequest, "login_hint is too long.");
 
-        var essentialAcr = new List<string>();
         var claimsJson = parameters[Parameters.Claims];
-        if (claimsJson is not null && !TryReadEssentialAcr(claimsJson, essentialAcr))
+        if (!ClaimsRequest.TryParse(claimsJson, out var claimsRequest))
             return Redirect(destination, Errors.InvalidRequest, "claims is not a valid claims request (OpenID Connect Core §5.5).");
 
         return new AuthorizeValidation.Valid(new AuthorizeRequest
@@ -143,42 +142,9 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
             IdTokenHint = parameters[Parameters.IdTokenHint],
             UiLocales = Split(parameters[Parameters.UiLocales]),
             AcrValues = Split(parameters[Parameters.AcrValues]),
-            EssentialAcrValues = essentialAcr,
+            EssentialAcrValues = claimsRequest.EssentialAcr,
             ClaimsJson = claimsJson,
         });
-    }
-
-    /// <summary>
-    /// OpenID Connect Core §5.5.1.1: <c>{"id_token":{"acr":{"essential":true,"values":[…]}}}</c> (or <c>value</c>).
-    /// Other requested claims are accepted and ignored.
-    /// </summary>
-    internal static bool TryReadEssentialAcr(string json, List<string> essentialAcr)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return false;
-            foreach (var member in document.RootElement.EnumerateObject())
-            {
-                if (member.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
-                    return false;
-            }
-            if (!document.RootElement.TryGetProperty("id_token", out var idToken) || idToken.ValueKind != JsonValueKind.Object
-                || !idToken.TryGetProperty("acr", out var acr) || acr.ValueKind != JsonValueKind.Object)
-                return true;
-            if (!acr.TryGetProperty("essential", out var essential) || essential.ValueKind != JsonValueKind.True)
-                return true;
-            if (acr.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String)
-                essentialAcr.Add(value.GetString()!);
-            if (acr.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
-                essentialAcr.AddRange(values.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!));
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static List<string> Split(string? value) => (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();

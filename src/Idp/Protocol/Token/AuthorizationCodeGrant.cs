@@ -90,6 +90,7 @@ public sealed class AuthorizationCodeGrant(
                     AuthTime = stored.AuthTime,
                     Acr = stored.Acr,
                     Amr = stored.Amr,
+                    ClaimsRequest = stored.ClaimsRequest,
                     CreatedAt = now,
                     ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
                     AccessTokenId = accessTokenId,
@@ -99,9 +100,10 @@ public sealed class AuthorizationCodeGrant(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
+        ClaimsRequest.TryParse(stored.ClaimsRequest, out var requested);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested);
         var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, requested)
             : null;
         return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
     }

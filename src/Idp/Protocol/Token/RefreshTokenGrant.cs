@@ -70,6 +70,7 @@ public sealed class RefreshTokenGrant(
                 AuthTime = stored.AuthTime,
                 Acr = stored.Acr,
                 Amr = stored.Amr,
+                ClaimsRequest = stored.ClaimsRequest,
                 CreatedAt = now,
                 ExpiresAt = stored.ExpiresAt,
                 AccessTokenId = accessTokenId,
@@ -79,10 +80,11 @@ public sealed class RefreshTokenGrant(
         }
 
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken);
+        ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, claimsRequest);
         // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
         var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
             : null;
         return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
     }

@@ -30,7 +30,10 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
     /// <summary>The audience of access tokens: the resource servers that accept Idp's tokens.</summary>
     public string AccessTokenAudience => options.Value.Tokens.AccessTokenAudience ?? Issuer + "/resources";
 
-    public async Task<string> CreateAccessTokenAsync(Client client, string subject, IReadOnlyCollection<string> scopes, AuthenticationFacts? authentication, string tokenId, CancellationToken cancellationToken = default)
+    /// <summary>Claim of an access token listing the claims requested for userinfo (already limited to what the client may receive).</summary>
+    public const string UserInfoClaimsClaim = "userinfo_claims";
+
+    public async Task<string> CreateAccessTokenAsync(Client client, string subject, IReadOnlyCollection<string> scopes, AuthenticationFacts? authentication, string tokenId, CancellationToken cancellationToken = default, ClaimsRequest? requested = null)
     {
         var now = clock.GetUtcNow();
         var claims = new Dictionary<string, object>(10)
@@ -49,10 +52,12 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
             if (authentication.SessionId is not null)
                 claims["sid"] = authentication.SessionId;
         }
+        if (requested is { UserInfo.Count: > 0 } && UserClaims.Releasable(client, scopes, requested.UserInfo) is { Count: > 0 } userInfoClaims)
+            claims[UserInfoClaimsClaim] = userInfoClaims;
         return await SignAsync(client.SigningAlgorithm, AccessTokenAudience, now, TimeSpan.FromSeconds(client.AccessTokenLifetimeSeconds), claims, AccessTokenType, cancellationToken);
     }
 
-    public async Task<string> CreateIdTokenAsync(Client client, IdpUser user, IReadOnlyCollection<string> scopes, AuthenticationFacts authentication, string? nonce, string? accessToken, IReadOnlyCollection<string>? roles = null, CancellationToken cancellationToken = default)
+    public async Task<string> CreateIdTokenAsync(Client client, IdpUser user, IReadOnlyCollection<string> scopes, AuthenticationFacts authentication, string? nonce, string? accessToken, IReadOnlyCollection<string>? roles = null, CancellationToken cancellationToken = default, ClaimsRequest? requested = null)
     {
         var now = clock.GetUtcNow();
         var claims = new Dictionary<string, object>(16)
@@ -70,6 +75,8 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         if (accessToken is not null)
             claims["at_hash"] = LeftHalfHash(accessToken);
         UserClaims.Add(claims, user, scopes);
+        if (requested is { IdToken.Count: > 0 })
+            UserClaims.AddRequested(claims, user, UserClaims.Releasable(client, scopes, requested.IdToken));
         if (roles is not null && scopes.Contains(Scopes.Roles))
             claims["roles"] = roles.Order(StringComparer.Ordinal).ToArray();
         return await SignAsync(client.SigningAlgorithm, client.ClientId, now, TimeSpan.FromSeconds(client.IdTokenLifetimeSeconds), claims, null, cancellationToken);

@@ -39,6 +39,9 @@ public sealed class UserInfoEndpoint(OwnTokenValidator validator, UserManager<Id
 
         var claims = new Dictionary<string, object> { ["sub"] = user.Id };
         UserClaims.Add(claims, user, info.Scopes);
+        // Claims requested for userinfo (OpenID Connect Core §5.5), limited at issue time to what the client may receive.
+        if (info.Token.TryGetPayloadValue<string[]>(TokenIssuer.UserInfoClaimsClaim, out var requested))
+            UserClaims.AddRequested(claims, user, requested);
         return ProtocolResults.Json(claims);
     }
 

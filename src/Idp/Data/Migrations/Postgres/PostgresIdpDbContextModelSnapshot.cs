@@ -680,6 +680,9 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("AuthTime")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ClaimsRequest")
+                        .HasColumnType("text");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(100)

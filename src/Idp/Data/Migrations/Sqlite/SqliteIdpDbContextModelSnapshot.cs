@@ -666,6 +666,9 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long>("AuthTime")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClaimsRequest")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientId")
                         .IsRequired()
                         .HasMaxLength(100)
