@@ -123,7 +123,7 @@ public static class DeviceApi
     {
         var (status, code, title) = problem switch
         {
-            PushProblem.AmbiguousLogin => (400, "ambiguous_login", "This e-mail address belongs to several accounts: use the account number."),
+            PushProblem.AmbiguousLogin => (400, "ambiguous_login", "This password fits several accounts with this e-mail address: use the account number."),
             PushProblem.InvalidCredentials => (401, "invalid_credentials", "Login or password is wrong."),
             PushProblem.NoPhoneNumber => (409, "no_phone_number", "The account has no phone number for the confirmation code: add one in the profile."),
             PushProblem.TooManyRequests => (429, "too_many_requests", "Too many attempts: try again later."),
