@@ -118,9 +118,7 @@ public sealed class PasswordSignIn(
             SignInLog.LockedOut(logger, account.Id);
             audit.Add(AuditEventTypes.SignInFailed, http, account.Id, clientId, "locked" + via);
         }
-        foreach (var account in wrong)
-            RegisterFailure(account, now, http, clientId, via);
-        await SaveFailuresAsync(cancellationToken);
+        await RegisterFailuresAsync(wrong, now, http, clientId, via, cancellationToken);
         return new PasswordSignInResult(PasswordSignInStatus.Failed);
     }
 
@@ -154,42 +152,51 @@ public sealed class PasswordSignIn(
         return new PasswordSignInResult(PasswordSignInStatus.Succeeded, user);
     }
 
-    private void RegisterFailure(IdpUser user, DateTimeOffset now, HttpContext? http, string? clientId, string via)
+    /// <summary>
+    /// Counts a failure on each account in the database itself, so that guesses sent at once are each counted (a
+    /// count read, raised and written back would lose them), in the same few statements whatever the number of
+    /// accounts. The account whose count reaches the limit is locked, for twice as long as the time before.
+    /// </summary>
+    private async Task RegisterFailuresAsync(List<IdpUser> wrong, DateTimeOffset now, HttpContext? http, string? clientId, string via, CancellationToken cancellationToken)
     {
-        audit.Add(AuditEventTypes.SignInFailed, http, user.Id, clientId, "wrong password" + via);
-        SignInLog.WrongPassword(logger, user.Id);
-        if (!user.LockoutEnabled)
-            return;
-
-        user.AccessFailedCount++;
-        var accounts = options.Value.Accounts;
-        if (user.AccessFailedCount < accounts.MaxFailedAccessAttempts)
-            return;
-
-        user.LockoutCount++;
-        var duration = LockoutDuration(accounts.LockoutBase, user.LockoutCount);
-        user.LockoutEnd = now + duration;
-        user.AccessFailedCount = 0;
-        audit.Add(AuditEventTypes.AccountLocked, http, user.Id, clientId, $"lockout {user.LockoutCount} for {duration}{via}");
-        SignInLog.AccountLocked(logger, user.Id, user.LockoutCount, duration);
-    }
-
-    /// <summary>The failures of every account tried and their audit rows in one write, whatever their number.</summary>
-    private async Task SaveFailuresAsync(CancellationToken cancellationToken)
-    {
-        try
+        foreach (var account in wrong)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            audit.Add(AuditEventTypes.SignInFailed, http, account.Id, clientId, "wrong password" + via);
+            SignInLog.WrongPassword(logger, account.Id);
         }
-        catch (DbUpdateConcurrencyException conflict)
+        var ids = wrong.Where(u => u.LockoutEnabled).Select(u => u.Id).ToList();
+        if (ids.Count > 0)
         {
-            // An account changed meanwhile (a concurrent sign-in or an edit): that write wins, as with Identity's
-            // own UpdateAsync; the audit rows are kept.
-            SignInLog.FailureNotCounted(logger);
-            foreach (var entry in conflict.Entries)
-                entry.State = EntityState.Detached;
-            await db.SaveChangesAsync(cancellationToken);
+            var accounts = options.Value.Accounts;
+            var max = accounts.MaxFailedAccessAttempts;
+            await db.Users.Where(u => ids.Contains(u.Id) && u.LockoutEnabled)
+                .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1), cancellationToken);
+            var reached = await db.Users.AsNoTracking()
+                .Where(u => ids.Contains(u.Id) && u.AccessFailedCount >= max)
+                .Select(u => new { u.Id, u.LockoutCount })
+                .ToListAsync(cancellationToken);
+            foreach (var account in reached)
+            {
+                var lockoutCount = account.LockoutCount + 1;
+                var duration = LockoutDuration(accounts.LockoutBase, lockoutCount);
+                var lockoutEnd = now + duration;
+                // Only one of the requests that reached the limit together locks the account.
+                var locked = await db.Users
+                    .Where(u => u.Id == account.Id && u.LockoutCount == account.LockoutCount && u.AccessFailedCount >= max)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(u => u.LockoutCount, lockoutCount)
+                        .SetProperty(u => u.LockoutEnd, lockoutEnd)
+                        .SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+                if (locked != 1)
+                    continue;
+                audit.Add(AuditEventTypes.AccountLocked, http, account.Id, clientId, $"lockout {lockoutCount} for {duration}{via}");
+                SignInLog.AccountLocked(logger, account.Id, lockoutCount, duration);
+            }
         }
+        // The tracked copies are stale now; nothing later in this request may write them back.
+        foreach (var account in wrong)
+            db.Entry(account).State = EntityState.Detached;
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static string Via(PasswordSignInChannel channel) =>
@@ -225,7 +232,4 @@ internal static partial class SignInLog
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Sign-in asked for the account number: the password matches {Count} accounts of the e-mail address")]
     public static partial void AmbiguousLogin(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "Sign-in failure not counted: the account changed meanwhile")]
-    public static partial void FailureNotCounted(ILogger logger);
 }

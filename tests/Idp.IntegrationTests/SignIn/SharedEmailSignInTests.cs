@@ -112,4 +112,25 @@ public sealed class SharedEmailSignInTests
         Assert.Equal(second.Id, session.SubjectId);
         Assert.NotEqual(first.Id, session.SubjectId);
     }
+
+    [Fact]
+    public async Task SignIn_ParallelWrongPasswords_AreEachCounted()
+    {
+        await using var factory = new IdpFactory()
+            .WithSetting("Idp:Accounts:MaxFailedAccessAttempts", "8")
+            .WithSetting("Idp:Accounts:LockoutBase", "00:01:00");
+        var first = await factory.CreateUserAsync(email: "shared@example.test");
+        var second = await factory.CreateUserAsync(email: "shared@example.test");
+
+        // Eight guesses at once get no more than eight one after the other would: both accounts lock.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var browser = factory.CreateBrowser();
+            await browser.SignInAsync("shared@example.test", "wrong");
+        }));
+
+        var stored = await factory.WithDbAsync(db => db.Users.AsNoTracking().Where(u => u.Id == first.Id || u.Id == second.Id).ToListAsync());
+        Assert.All(stored, u => Assert.Equal(1, u.LockoutCount));
+        Assert.Equal(2, await factory.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Type == AuditEventTypes.AccountLocked)));
+    }
 }
