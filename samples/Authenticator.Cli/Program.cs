@@ -127,7 +127,7 @@ catch (DeviceApiException e)
 {
     return Fail(e.Code switch
     {
-        "ambiguous_login" => "This e-mail address belongs to several accounts: use the account number.",
+        "ambiguous_login" => "This password fits several accounts with this e-mail address: use the account number.",
         "invalid_credentials" => "Login or password is wrong.",
         "no_phone_number" => "The account has no phone number: add one in the profile first.",
         "invalid_code" => "The code is wrong.",

@@ -10,13 +10,16 @@ public sealed class AccountLookup(UserManager<IdpUser> users, IdpDbContext db)
 {
     public const int MaxLoginLength = 256;
 
+    /// <summary>Whether <paramref name="login"/> is meant as an e-mail address (which several accounts may share).</summary>
+    public static bool IsEmail(string? login) => login?.Contains('@') == true;
+
     public async Task<IReadOnlyList<IdpUser>> FindAsync(string? login, int max, CancellationToken cancellationToken = default)
     {
         login = login?.Trim() ?? "";
         if (login.Length is 0 or > MaxLoginLength)
             return [];
 
-        if (login.Contains('@'))
+        if (IsEmail(login))
         {
             var normalized = users.NormalizeEmail(login);
             return await db.Users.Where(u => u.NormalizedEmail == normalized)

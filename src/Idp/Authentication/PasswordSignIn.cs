@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using Idp.Accounts;
 using Idp.Configuration;
+using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Authentication;
@@ -12,92 +14,112 @@ public enum PasswordSignInStatus
     Succeeded,
     /// <summary>Unknown account, wrong password or locked: the user is told the same for all three.</summary>
     Failed,
-    /// <summary>The e-mail address belongs to several accounts: the user must type the account number.</summary>
+    /// <summary>The password matches several accounts of the e-mail address: the user must type the account number.</summary>
     AmbiguousLogin,
     /// <summary>The password was right, but the address is not confirmed yet.</summary>
     EmailNotConfirmed,
 }
 
+/// <summary>Where the password was typed: the sign-in form, or the authenticator app registering a device.</summary>
+public enum PasswordSignInChannel
+{
+    SignInForm,
+    DeviceRegistration,
+}
+
 public sealed record PasswordSignInResult(PasswordSignInStatus Status, IdpUser? User = null);
 
 /// <summary>
-/// Checks an account number or e-mail and a password. Lockout is our own rather than Identity's so that each
-/// lockout can last twice as long as the one before (<see cref="IdpUser.LockoutCount"/>) and time comes from
-/// <see cref="TimeProvider"/>. Unknown accounts cost one password hash too, so timing does not tell them apart.
+/// The one password check, for the sign-in form and the device API alike. Lockout is our own rather than
+/// Identity's so that each lockout can last twice as long as the one before (<see cref="IdpUser.LockoutCount"/>)
+/// and time comes from <see cref="TimeProvider"/>.
+/// <para>
+/// An e-mail address may belong to several accounts; the password decides which one is meant, so nobody learns
+/// that other accounts use the address before proving a password. Each check of an e-mail address costs exactly
+/// <see cref="MaxAccountsPerEmail"/> password hashes (dummy ones for unknown or locked accounts and to fill up),
+/// an account number exactly one: timing tells neither whether an account exists or is locked, nor how many
+/// accounts share an address. A locked account is never checked. A wrong password counts a failure on every
+/// account with the address, as each was tried: an address shared by several accounts locks each of them after
+/// as many wrong passwords as a single account, no sooner, and gives no more guesses per account.
+/// </para>
 /// </summary>
 public sealed class PasswordSignIn(
     UserManager<IdpUser> users,
     IPasswordHasher<IdpUser> hasher,
     AccountLookup lookup,
+    IdpDbContext db,
     AuditTrail audit,
     TimeProvider clock,
     IOptions<IdpOptions> options,
     ILogger<PasswordSignIn> logger)
 {
+    /// <summary>
+    /// The accounts of one e-mail address a password is checked against. Each costs a hash on every e-mail
+    /// sign-in; accounts beyond these (by account number) sign in with their account number.
+    /// </summary>
+    public const int MaxAccountsPerEmail = 3;
+
     private static readonly TimeSpan MaxLockout = TimeSpan.FromDays(1);
     private static string? dummyHash;
 
-    public async Task<PasswordSignInResult> CheckAsync(HttpContext http, string? login, string? password, string? clientId, CancellationToken cancellationToken = default)
+    /// <summary>The sign-in form's check.</summary>
+    public Task<PasswordSignInResult> CheckAsync(HttpContext? http, string? login, string? password, string? clientId, CancellationToken cancellationToken = default) =>
+        CheckAsync(http, login, password, clientId, PasswordSignInChannel.SignInForm, cancellationToken);
+
+    public async Task<PasswordSignInResult> CheckAsync(
+        HttpContext? http, string? login, string? password, string? clientId, PasswordSignInChannel channel, CancellationToken cancellationToken)
     {
         password ??= "";
-        var accounts = await lookup.FindAsync(login, max: 2, cancellationToken);
-        if (accounts.Count != 1)
-        {
-            BurnPasswordHash(password);
-            if (accounts.Count > 1)
-            {
-                SignInLog.AmbiguousLogin(logger);
-                return new PasswordSignInResult(PasswordSignInStatus.AmbiguousLogin);
-            }
-            SignInLog.UnknownAccount(logger);
-            await audit.RecordAsync(AuditEventTypes.SignInFailed, http, clientId: clientId, details: "unknown account", cancellationToken: cancellationToken);
-            return new PasswordSignInResult(PasswordSignInStatus.Failed);
-        }
-
-        var user = accounts[0];
+        var hashes = AccountLookup.IsEmail(login) ? MaxAccountsPerEmail : 1;
+        var accounts = await lookup.FindAsync(login, hashes, cancellationToken);
         var now = clock.GetUtcNow();
-        if (user.LockoutEnabled && user.LockoutEnd > now)
-        {
-            BurnPasswordHash(password);
-            SignInLog.LockedOut(logger, user.Id);
-            await audit.RecordAsync(AuditEventTypes.SignInFailed, http, user.Id, clientId, "locked", cancellationToken);
-            return new PasswordSignInResult(PasswordSignInStatus.Failed);
-        }
 
-        bool passwordMatches;
-        if (user.PasswordHash is null)
+        var matching = new List<IdpUser>();
+        var wrong = new List<IdpUser>();
+        var locked = new List<IdpUser>();
+        foreach (var account in accounts)
         {
-            BurnPasswordHash(password);
-            passwordMatches = false;
-        }
-        else
-        {
+            if (account.LockoutEnabled && account.LockoutEnd > now)
+            {
+                BurnPasswordHash(password);
+                locked.Add(account);
+            }
+            else if (account.PasswordHash is null)
+            {
+                BurnPasswordHash(password);
+                wrong.Add(account);
+            }
             // Also rehashes with the current hasher settings when needed.
-            passwordMatches = await users.CheckPasswordAsync(user, password);
+            else if (await users.CheckPasswordAsync(account, password))
+                matching.Add(account);
+            else
+                wrong.Add(account);
         }
+        for (var i = accounts.Count; i < hashes; i++)
+            BurnPasswordHash(password);
 
-        if (!passwordMatches)
+        if (matching.Count == 1)
+            return await SucceedAsync(matching[0], http, clientId, channel);
+        if (matching.Count > 1)
         {
-            RegisterFailure(user, now, http, clientId);
-            await users.UpdateAsync(user);
-            return new PasswordSignInResult(PasswordSignInStatus.Failed);
+            // Only now, with a password proven, may the user learn that the address has several accounts.
+            SignInLog.AmbiguousLogin(logger, matching.Count);
+            return new PasswordSignInResult(PasswordSignInStatus.AmbiguousLogin);
         }
 
-        user.AccessFailedCount = 0;
-        user.LockoutCount = 0;
-        user.LockoutEnd = null;
-        if (options.Value.Accounts.RequireConfirmedEmail && !user.EmailConfirmed)
+        var via = Via(channel);
+        if (accounts.Count == 0)
         {
-            audit.Add(AuditEventTypes.SignInEmailNotConfirmed, http, user.Id, clientId);
-            await users.UpdateAsync(user);
-            SignInLog.EmailNotConfirmed(logger, user.Id);
-            return new PasswordSignInResult(PasswordSignInStatus.EmailNotConfirmed, user);
+            SignInLog.UnknownAccount(logger);
+            audit.Add(AuditEventTypes.SignInFailed, http, clientId: clientId, details: "unknown account" + via);
         }
-
-        audit.Add(AuditEventTypes.SignInSucceeded, http, user.Id, clientId, "pwd");
-        await users.UpdateAsync(user);
-        SignInLog.PasswordAccepted(logger, user.Id);
-        return new PasswordSignInResult(PasswordSignInStatus.Succeeded, user);
+        foreach (var account in locked)
+        {
+            SignInLog.LockedOut(logger, account.Id);
+            audit.Add(AuditEventTypes.SignInFailed, http, account.Id, clientId, "locked" + via);
+        }
+        await RegisterFailuresAsync(wrong, now, http, clientId, via, cancellationToken);
+        return new PasswordSignInResult(PasswordSignInStatus.Failed);
     }
 
     /// <summary>Lockout duration for the n-th lockout in a row: LockoutBase · 2^(n−1), at most a day.</summary>
@@ -108,25 +130,77 @@ public sealed class PasswordSignIn(
         return ticks >= MaxLockout.Ticks ? MaxLockout : TimeSpan.FromTicks((long)ticks);
     }
 
-    private void RegisterFailure(IdpUser user, DateTimeOffset now, HttpContext http, string? clientId)
+    private async Task<PasswordSignInResult> SucceedAsync(IdpUser user, HttpContext? http, string? clientId, PasswordSignInChannel channel)
     {
-        audit.Add(AuditEventTypes.SignInFailed, http, user.Id, clientId, "wrong password");
-        SignInLog.WrongPassword(logger, user.Id);
-        if (!user.LockoutEnabled)
-            return;
-
-        user.AccessFailedCount++;
-        var accounts = options.Value.Accounts;
-        if (user.AccessFailedCount < accounts.MaxFailedAccessAttempts)
-            return;
-
-        user.LockoutCount++;
-        var duration = LockoutDuration(accounts.LockoutBase, user.LockoutCount);
-        user.LockoutEnd = now + duration;
         user.AccessFailedCount = 0;
-        audit.Add(AuditEventTypes.AccountLocked, http, user.Id, clientId, $"lockout {user.LockoutCount} for {duration}");
-        SignInLog.AccountLocked(logger, user.Id, user.LockoutCount, duration);
+        user.LockoutCount = 0;
+        user.LockoutEnd = null;
+        // The device API goes on to an SMS code to the account's phone; an unconfirmed address does not stop it.
+        if (channel == PasswordSignInChannel.SignInForm && options.Value.Accounts.RequireConfirmedEmail && !user.EmailConfirmed)
+        {
+            audit.Add(AuditEventTypes.SignInEmailNotConfirmed, http, user.Id, clientId);
+            await users.UpdateAsync(user);
+            SignInLog.EmailNotConfirmed(logger, user.Id);
+            return new PasswordSignInResult(PasswordSignInStatus.EmailNotConfirmed, user);
+        }
+
+        // A device registration is audited as such once its SMS code has gone out.
+        if (channel == PasswordSignInChannel.SignInForm)
+            audit.Add(AuditEventTypes.SignInSucceeded, http, user.Id, clientId, "pwd");
+        await users.UpdateAsync(user);
+        SignInLog.PasswordAccepted(logger, user.Id);
+        return new PasswordSignInResult(PasswordSignInStatus.Succeeded, user);
     }
+
+    /// <summary>
+    /// Counts a failure on each account in the database itself, so that guesses sent at once are each counted (a
+    /// count read, raised and written back would lose them), in the same few statements whatever the number of
+    /// accounts. The account whose count reaches the limit is locked, for twice as long as the time before.
+    /// </summary>
+    private async Task RegisterFailuresAsync(List<IdpUser> wrong, DateTimeOffset now, HttpContext? http, string? clientId, string via, CancellationToken cancellationToken)
+    {
+        foreach (var account in wrong)
+        {
+            audit.Add(AuditEventTypes.SignInFailed, http, account.Id, clientId, "wrong password" + via);
+            SignInLog.WrongPassword(logger, account.Id);
+        }
+        var ids = wrong.Where(u => u.LockoutEnabled).Select(u => u.Id).ToList();
+        if (ids.Count > 0)
+        {
+            var accounts = options.Value.Accounts;
+            var max = accounts.MaxFailedAccessAttempts;
+            await db.Users.Where(u => ids.Contains(u.Id) && u.LockoutEnabled)
+                .ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1), cancellationToken);
+            var reached = await db.Users.AsNoTracking()
+                .Where(u => ids.Contains(u.Id) && u.AccessFailedCount >= max)
+                .Select(u => new { u.Id, u.LockoutCount })
+                .ToListAsync(cancellationToken);
+            foreach (var account in reached)
+            {
+                var lockoutCount = account.LockoutCount + 1;
+                var duration = LockoutDuration(accounts.LockoutBase, lockoutCount);
+                var lockoutEnd = now + duration;
+                // Only one of the requests that reached the limit together locks the account.
+                var locked = await db.Users
+                    .Where(u => u.Id == account.Id && u.LockoutCount == account.LockoutCount && u.AccessFailedCount >= max)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(u => u.LockoutCount, lockoutCount)
+                        .SetProperty(u => u.LockoutEnd, lockoutEnd)
+                        .SetProperty(u => u.AccessFailedCount, 0), cancellationToken);
+                if (locked != 1)
+                    continue;
+                audit.Add(AuditEventTypes.AccountLocked, http, account.Id, clientId, $"lockout {lockoutCount} for {duration}{via}");
+                SignInLog.AccountLocked(logger, account.Id, lockoutCount, duration);
+            }
+        }
+        // The tracked copies are stale now; nothing later in this request may write them back.
+        foreach (var account in wrong)
+            db.Entry(account).State = EntityState.Detached;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string Via(PasswordSignInChannel channel) =>
+        channel == PasswordSignInChannel.DeviceRegistration ? " (device registration)" : "";
 
     private void BurnPasswordHash(string password)
     {
@@ -156,6 +230,6 @@ internal static partial class SignInLog
     [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Sign-in stopped: e-mail of {SubjectId} not confirmed")]
     public static partial void EmailNotConfirmed(ILogger logger, string subjectId);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Sign-in asked for the account number: the e-mail address belongs to several accounts")]
-    public static partial void AmbiguousLogin(ILogger logger);
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Sign-in asked for the account number: the password matches {Count} accounts of the e-mail address")]
+    public static partial void AmbiguousLogin(ILogger logger, int count);
 }

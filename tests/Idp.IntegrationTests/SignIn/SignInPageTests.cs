@@ -120,22 +120,6 @@ public sealed class SignInPageTests
     }
 
     [Fact]
-    public async Task SignIn_EmailOfSeveralAccounts_AsksForTheAccountNumber()
-    {
-        await using var factory = new IdpFactory();
-        await factory.CreateUserAsync(email: "shared@example.test");
-        var second = await factory.CreateUserAsync(email: "shared@example.test");
-        using var browser = factory.CreateBrowser();
-
-        var page = await browser.SignInAsync("Shared@Example.test", TestUsers.Password);
-
-        Assert.Contains("belongs to several accounts", page.Text("#Input_Login-error"));
-        Assert.Equal("Shared@Example.test", page.Document.QuerySelector("#Input_Login")!.GetAttribute("value"));
-        var withNumber = await browser.SignInAsync(second.AccountNumber, TestUsers.Password);
-        Assert.True(withNumber.IsRedirect);
-    }
-
-    [Fact]
     public async Task SignIn_RepeatedFailures_LockWithDoublingDuration_AndSuccessResets()
     {
         await using var factory = new IdpFactory()

@@ -13,19 +13,19 @@ public sealed class PushCryptoTests
     {
         using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var spki = p256.ExportSubjectPublicKeyInfo();
-        Assert.Equal(spki, PushApprovals.ParsePublicKey(Hashing.Base64Url(spki)));
+        Assert.Equal(spki, PushCrypto.ParsePublicKey(Hashing.Base64Url(spki)));
 
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        Assert.Null(PushApprovals.ParsePublicKey(Hashing.Base64Url(p384.ExportSubjectPublicKeyInfo())));
+        Assert.Null(PushCrypto.ParsePublicKey(Hashing.Base64Url(p384.ExportSubjectPublicKeyInfo())));
         using var rsa = RSA.Create(2048);
-        Assert.Null(PushApprovals.ParsePublicKey(Hashing.Base64Url(rsa.ExportSubjectPublicKeyInfo())));
-        Assert.Null(PushApprovals.ParsePublicKey(Hashing.Base64Url(spki.Concat(new byte[] { 0 }).ToArray())));
-        Assert.Null(PushApprovals.ParsePublicKey("not base64url!"));
-        Assert.Null(PushApprovals.ParsePublicKey(null));
+        Assert.Null(PushCrypto.ParsePublicKey(Hashing.Base64Url(rsa.ExportSubjectPublicKeyInfo())));
+        Assert.Null(PushCrypto.ParsePublicKey(Hashing.Base64Url(spki.Concat(new byte[] { 0 }).ToArray())));
+        Assert.Null(PushCrypto.ParsePublicKey("not base64url!"));
+        Assert.Null(PushCrypto.ParsePublicKey(null));
         // A point that is not on the curve.
         var offCurve = (byte[])spki.Clone();
         offCurve[^1] ^= 0x01;
-        Assert.Null(PushApprovals.ParsePublicKey(Hashing.Base64Url(offCurve)));
+        Assert.Null(PushCrypto.ParsePublicKey(Hashing.Base64Url(offCurve)));
     }
 
     [Fact]
@@ -36,14 +36,14 @@ public sealed class PushCryptoTests
         const string message = "req.challenge.approve.42";
         var p1363 = key.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
-        Assert.True(PushApprovals.VerifySignature(spki, message, Hashing.Base64Url(p1363)));
-        Assert.False(PushApprovals.VerifySignature(spki, "req.challenge.approve.43", Hashing.Base64Url(p1363)));
+        Assert.True(PushCrypto.VerifySignature(spki, message, Hashing.Base64Url(p1363)));
+        Assert.False(PushCrypto.VerifySignature(spki, "req.challenge.approve.43", Hashing.Base64Url(p1363)));
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Assert.False(PushApprovals.VerifySignature(other.ExportSubjectPublicKeyInfo(), message, Hashing.Base64Url(p1363)));
+        Assert.False(PushCrypto.VerifySignature(other.ExportSubjectPublicKeyInfo(), message, Hashing.Base64Url(p1363)));
         // DER signatures (not what WebCrypto produces) and garbage are refused, not thrown.
         var der = key.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        Assert.False(PushApprovals.VerifySignature(spki, message, Hashing.Base64Url(der)));
-        Assert.False(PushApprovals.VerifySignature(spki, message, "%%%"));
+        Assert.False(PushCrypto.VerifySignature(spki, message, Hashing.Base64Url(der)));
+        Assert.False(PushCrypto.VerifySignature(spki, message, "%%%"));
     }
 
     [Theory]

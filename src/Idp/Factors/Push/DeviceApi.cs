@@ -25,86 +25,86 @@ public static class DeviceApi
     {
         var api = app.MapGroup(Prefix).RequireCors(CorsPolicy).DisableAntiforgery();
 
-        api.MapPost("/registrations", async (RegistrationBody? body, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapPost("/registrations", async (RegistrationBody? body, HttpContext http, PushDeviceRegistrations registrations, CancellationToken ct) =>
         {
             if (body is null)
                 return Problem(PushProblem.InvalidRequest);
-            var (started, problem) = await approvals.RegisterAsync(http, body.Login, body.Password, body.PublicKey, body.DeviceName, ct);
+            var (started, problem) = await registrations.RegisterAsync(http, body.Login, body.Password, body.PublicKey, body.DeviceName, ct);
             return started is null
                 ? Problem(problem)
                 : Results.Json(new { started.RegistrationId, started.MaskedPhone, started.ExpiresAt }, statusCode: StatusCodes.Status201Created);
         });
 
-        api.MapPost("/registrations/{registrationId}/confirm", async (string registrationId, ConfirmBody? body, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapPost("/registrations/{registrationId}/confirm", async (string registrationId, ConfirmBody? body, HttpContext http, PushDeviceRegistrations registrations, CancellationToken ct) =>
         {
-            var (confirmed, problem) = await approvals.ConfirmAsync(http, registrationId, body?.Code, ct);
+            var (confirmed, problem) = await registrations.ConfirmAsync(http, registrationId, body?.Code, ct);
             return confirmed is null ? Problem(problem) : Results.Ok(confirmed);
         });
 
-        api.MapGet("/credentials/{credentialId}/requests", async (string credentialId, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapGet("/credentials/{credentialId}/requests", async (string credentialId, HttpContext http, PushDeviceCredentials credentials, PushApprovals approvals, CancellationToken ct) =>
         {
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             return credential is null ? NotFound() : Results.Ok(await approvals.PendingAsync(credential.SubjectId, ct));
         });
 
-        api.MapGet("/credentials/{credentialId}/events", async (string credentialId, HttpContext http, PushApprovals approvals, PushEventStreams streams, CancellationToken ct) =>
+        api.MapGet("/credentials/{credentialId}/events", async (string credentialId, HttpContext http, PushDeviceCredentials credentials, PushEventStreams streams, CancellationToken ct) =>
         {
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
             await streams.DeviceStreamAsync(http, credential, ct);
             return Results.Empty;
         });
 
-        api.MapPost("/requests/{requestId}/decision", async (string requestId, DecisionBody? body, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapPost("/requests/{requestId}/decision", async (string requestId, DecisionBody? body, HttpContext http, PushDeviceCredentials credentials, PushDecisions decisions, CancellationToken ct) =>
         {
             if (body?.CredentialId is not { } credentialId)
                 return Problem(PushProblem.InvalidRequest);
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
-            var problem = await approvals.DecideAsync(http, credential, requestId, body.Decision, body.Number, body.Signature, ct);
+            var problem = await decisions.DecideAsync(http, credential, requestId, body.Decision, body.Number, body.Signature, ct);
             return problem == PushProblem.None ? Results.NoContent() : Problem(problem);
         });
 
-        api.MapPost("/requests/{requestId}/report", async (string requestId, ReportBody? body, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapPost("/requests/{requestId}/report", async (string requestId, ReportBody? body, HttpContext http, PushDeviceCredentials credentials, PushDecisions decisions, CancellationToken ct) =>
         {
             if (body?.CredentialId is not { } credentialId)
                 return Problem(PushProblem.InvalidRequest);
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
-            var problem = await approvals.ReportAsync(http, credential, requestId, ct);
+            var problem = await decisions.ReportAsync(http, credential, requestId, ct);
             return problem == PushProblem.None ? Results.NoContent() : Problem(problem);
         });
 
-        api.MapPut("/credentials/{credentialId}/push-subscription", async (string credentialId, SubscriptionBody? body, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapPut("/credentials/{credentialId}/push-subscription", async (string credentialId, SubscriptionBody? body, HttpContext http, PushDeviceCredentials credentials, CancellationToken ct) =>
         {
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
             if (body?.Endpoint is not { Length: <= 2000 } endpoint || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback
                 || body.Keys?.P256dh is not { Length: > 0 and <= 200 } p256dh || body.Keys.Auth is not { Length: > 0 and <= 100 } auth)
                 return Problem(PushProblem.InvalidRequest);
-            await approvals.SetSubscriptionAsync(credential, new WebPushSubscription(endpoint, p256dh, auth), ct);
+            await credentials.SetSubscriptionAsync(credential, new WebPushSubscription(endpoint, p256dh, auth), ct);
             return Results.NoContent();
         });
 
-        api.MapDelete("/credentials/{credentialId}/push-subscription", async (string credentialId, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapDelete("/credentials/{credentialId}/push-subscription", async (string credentialId, HttpContext http, PushDeviceCredentials credentials, CancellationToken ct) =>
         {
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
-            await approvals.SetSubscriptionAsync(credential, null, ct);
+            await credentials.SetSubscriptionAsync(credential, null, ct);
             return Results.NoContent();
         });
 
-        api.MapDelete("/credentials/{credentialId}", async (string credentialId, HttpContext http, PushApprovals approvals, CancellationToken ct) =>
+        api.MapDelete("/credentials/{credentialId}", async (string credentialId, HttpContext http, PushDeviceCredentials credentials, CancellationToken ct) =>
         {
-            var credential = await approvals.AuthenticateAsync(BearerToken(http), credentialId, ct);
+            var credential = await credentials.AuthenticateAsync(BearerToken(http), credentialId, ct);
             if (credential is null)
                 return NotFound();
-            await approvals.RemoveCredentialAsync(http, credential.SubjectId, credential.Id, ct);
+            await credentials.RemoveCredentialAsync(http, credential.SubjectId, credential.Id, ct);
             return Results.NoContent();
         });
 
@@ -123,7 +123,7 @@ public static class DeviceApi
     {
         var (status, code, title) = problem switch
         {
-            PushProblem.AmbiguousLogin => (400, "ambiguous_login", "This e-mail address belongs to several accounts: use the account number."),
+            PushProblem.AmbiguousLogin => (400, "ambiguous_login", "This password fits several accounts with this e-mail address: use the account number."),
             PushProblem.InvalidCredentials => (401, "invalid_credentials", "Login or password is wrong."),
             PushProblem.NoPhoneNumber => (409, "no_phone_number", "The account has no phone number for the confirmation code: add one in the profile."),
             PushProblem.TooManyRequests => (429, "too_many_requests", "Too many attempts: try again later."),

@@ -1,4 +1,9 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Threading.Channels;
+using Idp.Data;
+using Idp.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Factors.Push;
@@ -78,7 +83,7 @@ public sealed class PushDeliveryService(PushDeliveryQueue queue, IServiceScopeFa
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<PushApprovals>().DeliverAsync(delivery, stoppingToken);
+                    await scope.ServiceProvider.GetRequiredService<PushDeliverer>().DeliverAsync(delivery, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -95,6 +100,42 @@ public sealed class PushDeliveryService(PushDeliveryQueue queue, IServiceScopeFa
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
+        }
+    }
+}
+
+/// <summary>Sends one queued delivery (in the worker's own scope).</summary>
+public sealed class PushDeliverer(IdpDbContext db, PushDeviceCredentials credentials, IServiceProvider services, TimeProvider clock, IOptions<PushOptions> options, ILogger<PushDeliverer> logger)
+{
+    private PushOptions Options => options.Value;
+
+    /// <summary>Web Push to every device of the user that gave a subscription; a subscription that is gone is forgotten.</summary>
+    public async Task DeliverAsync(PushDelivery delivery, CancellationToken cancellationToken)
+    {
+        if (services.GetService<IWebPushSender>() is not { } sender)
+            return;
+        // Decided or expired while queued: nothing to wake the device for.
+        var now = clock.GetUtcNow();
+        if (!await db.PushRequests.AnyAsync(r => r.Id == delivery.RequestId && r.State == PushRequestState.Pending && r.ExpiresAt > now, cancellationToken))
+            return;
+        var targets = await db.PushCredentials.AsNoTracking()
+            .Where(c => c.SubjectId == delivery.SubjectId && c.SubscriptionEndpoint != null && c.SubscriptionP256dh != null && c.SubscriptionAuth != null)
+            .ToListAsync(cancellationToken);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new { type = "request", requestId = delivery.RequestId, portalName = delivery.PortalName });
+        foreach (var target in targets)
+        {
+            try
+            {
+                var result = await sender.SendAsync(new WebPushSubscription(target.SubscriptionEndpoint!, target.SubscriptionP256dh!, target.SubscriptionAuth!), payload, Options.RequestLifetime, cancellationToken);
+                if (result == WebPushResult.Gone)
+                    await credentials.SetSubscriptionAsync(target, null, cancellationToken);
+                PushLog.WebPushSent(logger, target.Id, result);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or CryptographicException
+                || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                PushLog.WebPushFailed(logger, target.Id, e.GetType().Name);
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Idp.Factors.Push;
 /// Push approval with the companion authenticator as a second factor: the device proves its key (<c>hwk</c>);
 /// it reaches the second-factor level, not the phishing-resistant one (the user approves what a browser shows).
 /// </summary>
-public sealed class PushFactor(IdpDbContext db, PushApprovals approvals) : ISecondFactor
+public sealed class PushFactor(IdpDbContext db, PushDeviceCredentials credentials) : ISecondFactor
 {
     public const string ChallengePage = "/signin/push";
     public const string EnrolPage = "/enrol/push";
@@ -27,10 +27,10 @@ public sealed class PushFactor(IdpDbContext db, PushApprovals approvals) : ISeco
             .ToListAsync(cancellationToken);
 
     public Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
-        approvals.RemoveCredentialAsync(null, subjectId, factorId, cancellationToken);
+        credentials.RemoveCredentialAsync(null, subjectId, factorId, cancellationToken);
 
     public Task<int> RemoveAllAsync(string subjectId, CancellationToken cancellationToken = default) =>
-        approvals.RemoveAllAsync(subjectId, cancellationToken);
+        credentials.RemoveAllAsync(subjectId, cancellationToken);
 
     public async Task<bool> RenameAsync(string subjectId, string factorId, string name, CancellationToken cancellationToken = default)
     {

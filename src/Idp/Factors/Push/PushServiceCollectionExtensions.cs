@@ -11,6 +11,10 @@ public static class PushServiceCollectionExtensions
         services.AddOptions<PushOptions>().BindConfiguration(PushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddScoped<PushApprovals>();
+        services.AddScoped<PushDeviceRegistrations>();
+        services.AddScoped<PushDeviceCredentials>();
+        services.AddScoped<PushDecisions>();
+        services.AddScoped<PushDeliverer>();
         services.AddScoped<PushEventStreams>();
         services.AddScoped<PushFactor>();
         services.AddSingleton<PushDeliveryQueue>();

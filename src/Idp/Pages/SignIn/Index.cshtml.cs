@@ -84,7 +84,11 @@ public sealed class SignInModel(
                 return LocalRedirect(await secondFactor.AfterPasswordAsync(HttpContext, result.User!, Input.RememberMe, Portal, cancellationToken));
 
             case PasswordSignInStatus.AmbiguousLogin:
-                ModelState.AddModelError($"{nameof(Input)}.{nameof(SignInInput.Login)}", text["SignIn_AmbiguousEmail"]);
+                // The password fits several accounts of the address: the field asks for the account number instead.
+                var loginField = $"{nameof(Input)}.{nameof(SignInInput.Login)}";
+                ModelState.Remove(loginField);
+                Input.Login = null;
+                ModelState.AddModelError(loginField, text["SignIn_AmbiguousEmail"]);
                 return Page();
 
             case PasswordSignInStatus.EmailNotConfirmed:
