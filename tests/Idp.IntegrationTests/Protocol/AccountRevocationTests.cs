@@ -119,6 +119,25 @@ public sealed class AccountRevocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PasswordChange_AfterFiveWrongPasswords_WaitsFifteenMinutes()
+    {
+        var user = await _idp.CreateUserAsync();
+        using var here = _idp.CreateBrowser();
+        await SignInAtPortalAsync(here, user, Offline);
+        for (var i = 0; i < 5; i++)
+            await ChangePasswordAsync(here, "not the password at all");
+
+        var refused = await ChangePasswordAsync(here, TestUsers.Password);
+        Assert.NotNull(refused.Document.QuerySelector(".error-summary"));
+        Assert.Null(await CredentialsChangedAtAsync(user));
+
+        _idp.Clock.Advance(TimeSpan.FromMinutes(16));
+        var changed = await ChangePasswordAsync(here, TestUsers.Password);
+        Assert.NotNull(changed.Document.QuerySelector(".notice"));
+        Assert.NotNull(await CredentialsChangedAtAsync(user));
+    }
+
+    [Fact]
     public async Task Refresh_AfterCredentialsChanged_IsRefused()
     {
         var user = await _idp.CreateUserAsync();
@@ -243,6 +262,14 @@ public sealed class AccountRevocationTests : IAsyncLifetime
         var sid = (await _rp.ValidateAsync(tokens.GetProperty("id_token").GetString()!)).GetClaim("sid").Value;
         return (tokens.GetProperty("refresh_token").GetString()!, sid);
     }
+
+    private async Task<BrowserResponse> ChangePasswordAsync(BrowserClient browser, string currentPassword) =>
+        await browser.SubmitFormAsync(await browser.GetAsync("/profile"), "#change-password-form", new()
+        {
+            ["Password.CurrentPassword"] = currentPassword,
+            ["Password.NewPassword"] = NewPassword,
+            ["Password.ConfirmPassword"] = NewPassword,
+        });
 
     private async Task AssertRefusedAsync(string refreshToken)
     {

@@ -42,6 +42,8 @@ public sealed class ProfileModel(
     ILogger<ProfileModel> logger) : PageModel
 {
     private const string NoticeKey = "Profile.Notice";
+    private const int MaxPasswordFailures = 5;
+    private static readonly TimeSpan PasswordFailureWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>Bound only by the password handler, so the other forms never see its validation.</summary>
     public ChangePasswordInput Password { get; set; } = new();
@@ -161,6 +163,13 @@ public sealed class ProfileModel(
             return redirect;
         if (!await TryUpdateModelAsync(Password, nameof(Password)))
             return Page();
+        // A stolen session must not become a way to guess the password: a few wrong tries, then a pause.
+        var since = clock.GetUtcNow() - PasswordFailureWindow;
+        if (await db.AuditEvents.CountAsync(e => e.SubjectId == Account!.Id && e.Type == AuditEventTypes.PasswordChangeFailed && e.OccurredAt > since, cancellationToken) >= MaxPasswordFailures)
+        {
+            ModelState.AddModelError("", text["Profile_PasswordTooManyTries"]);
+            return Page();
+        }
         var current = await sessions.GetCurrentAsync(HttpContext);
         revocation.ForgetUncommitted();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
