@@ -124,6 +124,7 @@ public static class IdpApplication
         services.AddScoped<IStartupInitializer, Accounts.StaffRolesInitializer>();
         services.AddHttpContextAccessor();
         services.AddScoped<Accounts.AuditTrail>();
+        services.AddScoped<Accounts.AccountRevocation>();
         services.AddScoped<Accounts.AccountLookup>();
         services.AddScoped<Accounts.AccountNumberGenerator>();
         services.AddScoped<Accounts.AccountRegistration>();

@@ -1,9 +1,7 @@
 using Idp.Accounts;
-using Idp.Authentication;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
-using Idp.Protocol.Token;
 using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Admin.Infrastructure;
@@ -30,9 +28,7 @@ public static class AdminAuditTypes
 public sealed class StaffActions(
     IdpDbContext db,
     FactorRegistry factors,
-    SessionService sessions,
-    TokenRevoker tokens,
-    TrustedBrowsers trustedBrowsers,
+    AccountRevocation revocation,
     AuditTrail audit,
     IHttpContextAccessor http)
 {
@@ -42,7 +38,7 @@ public sealed class StaffActions(
         {
             user.LockoutEnabled = true;
             user.LockoutEnd = DateTimeOffset.MaxValue;
-            await EndEverythingAsync(userId, cancellationToken);
+            await revocation.RevokeAsync(userId, RevocationReason.AdminLock, null, http.HttpContext, cancellationToken);
             audit.AddAction(AdminAuditTypes.UserLocked, http.HttpContext, actorId, userId, details: reason);
         }, cancellationToken);
     }
@@ -75,7 +71,7 @@ public sealed class StaffActions(
     {
         return await InTransactionAsync(userId, async _ =>
         {
-            await EndEverythingAsync(userId, cancellationToken);
+            await revocation.RevokeAsync(userId, RevocationReason.EndAllSessions, null, http.HttpContext, cancellationToken);
             audit.AddAction(AdminAuditTypes.SessionsEnded, http.HttpContext, actorId, userId, details: reason);
         }, cancellationToken);
     }
@@ -90,13 +86,6 @@ public sealed class StaffActions(
         }, cancellationToken);
     }
 
-    private async Task EndEverythingAsync(string userId, CancellationToken cancellationToken)
-    {
-        await sessions.EndAllSessionsAsync(userId, cancellationToken);
-        await tokens.RevokeAllForSubjectAsync(userId, cancellationToken);
-        await trustedBrowsers.RevokeAllAsync(http.HttpContext, userId, cancellationToken);
-    }
-
     /// <returns>False when the user (or the factor) does not exist.</returns>
     private async Task<bool> InTransactionAsync(string userId, Func<IdpUser, Task> action, CancellationToken cancellationToken)
     {
@@ -104,7 +93,7 @@ public sealed class StaffActions(
         return await strategy.ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
-            sessions.ForgetEndedSessions();
+            revocation.ForgetUncommitted();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
             if (user is null)
@@ -121,7 +110,7 @@ public sealed class StaffActions(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             // Committed: the portals of the sessions ended here are told (back-channel logout, in the background).
-            sessions.NotifyEndedSessions();
+            revocation.NotifyCommitted();
             return true;
         });
     }

@@ -13,6 +13,8 @@ public static class AuditEventTypes
     public const string EmailConfirmed = "account.email_confirmed";
     public const string PasswordResetRequested = "password.reset_requested";
     public const string PasswordReset = "password.reset";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordChangeFailed = "password.change_failed";
     public const string ConsentGranted = "consent.granted";
     public const string ConsentDenied = "consent.denied";
     public const string SignedOut = "signout";

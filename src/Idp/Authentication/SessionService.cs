@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
-using Idp.Protocol.EndSession;
 using Idp.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -21,7 +20,6 @@ public sealed class SessionService(
     TimeProvider clock,
     IOptions<IdpOptions> options,
     IMemoryCache cache,
-    BackChannelLogoutQueue backChannelLogouts,
     ILogger<SessionService> logger)
 {
     public const string Scheme = "Idp.Session";
@@ -145,49 +143,6 @@ public sealed class SessionService(
             }
         }
         cache.Set(cacheKey, true, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10) });
-    }
-
-    private readonly List<EndedSession> _endedInTransaction = [];
-
-    /// <summary>
-    /// Ends every session of a user (password reset, helpdesk reset, lock, "end sessions"). The portals of each
-    /// ended session are told by back-channel logout once the change is committed: at once when no transaction is
-    /// open; inside the caller's transaction only when it calls <see cref="NotifyEndedSessions"/> after the commit
-    /// (so a rolled-back transaction tells nobody).
-    /// </summary>
-    public Task<int> EndAllSessionsAsync(string subjectId, CancellationToken cancellationToken = default) =>
-        EndSessionsAsync(db.UserSessions.Where(s => s.SubjectId == subjectId && s.EndedAt == null), cancellationToken);
-
-    /// <summary>Ends the user's other sessions ("sign out everywhere else"); see <see cref="EndAllSessionsAsync"/>.</summary>
-    public Task<int> EndOtherSessionsAsync(string subjectId, string currentSessionId, CancellationToken cancellationToken = default) =>
-        EndSessionsAsync(db.UserSessions.Where(s => s.SubjectId == subjectId && s.EndedAt == null && s.Id != currentSessionId), cancellationToken);
-
-    /// <summary>Queues the back-channel logout of the sessions ended in the transaction just committed.</summary>
-    public void NotifyEndedSessions()
-    {
-        backChannelLogouts.Enqueue(_endedInTransaction);
-        _endedInTransaction.Clear();
-    }
-
-    /// <summary>Forgets the sessions ended in a transaction that was rolled back (before a retry).</summary>
-    public void ForgetEndedSessions() => _endedInTransaction.Clear();
-
-    private async Task<int> EndSessionsAsync(IQueryable<UserSession> active, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        // Read the sessions with the portals to tell, then end every one the query still finds (a session started
-        // in between is ended too; it is too young to have a portal to tell).
-        var ending = await active.AsNoTracking()
-            .Select(s => new { s.Id, s.SubjectId, Clients = s.Clients.Select(c => c.ClientId).ToList() })
-            .ToListAsync(cancellationToken);
-        var ended = await active.ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now), cancellationToken);
-
-        var sessions = ending.Select(s => new EndedSession(s.SubjectId, s.Id, s.Clients)).ToList();
-        if (db.Database.CurrentTransaction is null)
-            backChannelLogouts.Enqueue(sessions);
-        else
-            _endedInTransaction.AddRange(sessions);
-        return ended;
     }
 
     public static void ConfigureCookie(CookieAuthenticationOptions cookie)

@@ -69,16 +69,4 @@ public sealed class TrustedBrowsers(IdpDbContext db, AuditTrail audit, TimeProvi
             await audit.RecordAsync(AuditEventTypes.TrustedBrowserRevoked, http, subjectId, cancellationToken: cancellationToken);
         return removed > 0;
     }
-
-    /// <summary>Revokes every trusted browser of the user (password reset, helpdesk reset).</summary>
-    public async Task<int> RevokeAllAsync(HttpContext? http, string subjectId, CancellationToken cancellationToken = default)
-    {
-        var removed = await db.TrustedBrowsers.Where(b => b.SubjectId == subjectId).ExecuteDeleteAsync(cancellationToken);
-        if (removed > 0)
-        {
-            await audit.RecordAsync(AuditEventTypes.TrustedBrowserRevoked, http, subjectId, details: $"all ({removed})", cancellationToken: cancellationToken);
-            FactorsLog.TrustedBrowsersRevoked(logger, subjectId, removed);
-        }
-        return removed;
-    }
 }

@@ -39,9 +39,6 @@ internal static partial class FactorsLog
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Browser trusted by {SubjectId} for {Days} days")]
     public static partial void BrowserTrusted(ILogger logger, string subjectId, int days);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "{Count} trusted browser(s) of {SubjectId} revoked")]
-    public static partial void TrustedBrowsersRevoked(ILogger logger, string subjectId, int count);
-
     [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Pending sign-in missing or stale")]
     public static partial void PendingMissing(ILogger logger);
 }

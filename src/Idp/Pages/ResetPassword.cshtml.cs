@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Idp.Accounts;
 using Idp.Authentication;
+using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Pages.Infrastructure;
 using Idp.Resources;
@@ -31,8 +32,8 @@ public sealed class ResetPasswordInput
 /// </summary>
 public sealed class ResetPasswordModel(
     UserManager<IdpUser> users,
-    SessionService sessions,
-    TrustedBrowsers trustedBrowsers,
+    AccountRevocation revocation,
+    IdpDbContext db,
     AuditTrail audit,
     IOptions<IdentityOptions> identity,
     IStringLocalizer<SharedResource> text,
@@ -74,23 +75,29 @@ public sealed class ResetPasswordModel(
             return Page();
         }
 
-        var result = await users.ResetPasswordAsync(user, Token!, Input.NewPassword!);
-        if (!result.Succeeded)
+        // The new password and the revocation of everything the old one gave are one change.
+        revocation.ForgetUncommitted();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            UiLog.PasswordResetFailed(logger);
-            ModelState.AddIdentityErrors(result.Errors, text, identity.Value, "Input.NewPassword");
-            return Page();
-        }
+            var result = await users.ResetPasswordAsync(user, Token!, Input.NewPassword!);
+            if (!result.Succeeded)
+            {
+                UiLog.PasswordResetFailed(logger);
+                ModelState.AddIdentityErrors(result.Errors, text, identity.Value, "Input.NewPassword");
+                return Page();
+            }
 
-        user.EmailConfirmed = true;
-        user.AccessFailedCount = 0;
-        user.LockoutCount = 0;
-        user.LockoutEnd = null;
-        audit.Add(AuditEventTypes.PasswordReset, HttpContext, user.Id);
-        await users.UpdateAsync(user);
-        var ended = await sessions.EndAllSessionsAsync(user.Id, cancellationToken);
-        await trustedBrowsers.RevokeAllAsync(HttpContext, user.Id, cancellationToken);
-        UiLog.PasswordReset(logger, user.Id, ended);
+            user.EmailConfirmed = true;
+            user.AccessFailedCount = 0;
+            user.LockoutCount = 0;
+            user.LockoutEnd = null;
+            audit.Add(AuditEventTypes.PasswordReset, HttpContext, user.Id);
+            await users.UpdateAsync(user);
+            var revoked = await revocation.RevokeAsync(user.Id, RevocationReason.PasswordReset, null, HttpContext, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            UiLog.PasswordReset(logger, user.Id, revoked.SessionsEnded);
+        }
+        revocation.NotifyCommitted();
         Done = true;
         return Page();
     }

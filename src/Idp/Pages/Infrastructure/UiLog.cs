@@ -29,4 +29,7 @@ internal static partial class UiLog
 
     [LoggerMessage(EventId = 2118, Level = LogLevel.Information, Message = "Confirmation link sent again to {SubjectId}")]
     public static partial void ConfirmationResent(ILogger logger, string subjectId);
+
+    [LoggerMessage(EventId = 2119, Level = LogLevel.Information, Message = "Password of {SubjectId} changed on the profile; other sessions ended, refresh tokens revoked")]
+    public static partial void PasswordChanged(ILogger logger, string subjectId);
 }

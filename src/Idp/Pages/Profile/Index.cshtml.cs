@@ -8,12 +8,14 @@ using Idp.Factors.Push;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
 using Idp.Pages.Enrol;
+using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Idp.Pages.Profile;
 
@@ -30,13 +32,21 @@ public sealed class ProfileModel(
     PushFactor push,
     RecoveryCodeStore recoveryCodes,
     TrustedBrowsers trustedBrowsers,
+    AccountRevocation revocation,
     UserManager<IdpUser> users,
     IdpDbContext db,
     AuditTrail audit,
     TimeProvider clock,
     IStringLocalizer<SharedResource> text,
+    IOptions<IdentityOptions> identity,
     ILogger<ProfileModel> logger) : PageModel
 {
+    private const string NoticeKey = "Profile.Notice";
+    private const int MaxPasswordFailures = 5;
+    private static readonly TimeSpan PasswordFailureWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>Bound only by the password handler, so the other forms never see its validation.</summary>
+    public ChangePasswordInput Password { get; set; } = new();
     public IdpUser? Account { get; private set; }
     public IReadOnlyList<FactorInfo> Factors { get; private set; } = [];
     public FactorInfo? Codes { get; private set; }
@@ -44,6 +54,7 @@ public sealed class ProfileModel(
     public int OtherSessions { get; private set; }
     public bool Fresh { get; private set; }
     public string? Notice { get; private set; }
+    public int PasswordLength => identity.Value.Password.RequiredLength;
 
     public string AddTotpUrl => SecondFactorFlow.Link(TotpAuthenticators.EnrolPage, null, SecondFactorFlow.ThenProfile);
 
@@ -138,8 +149,53 @@ public sealed class ProfileModel(
         if (await LoadAsync(cancellationToken) is { } redirect)
             return redirect;
         var current = await sessions.GetCurrentAsync(HttpContext);
-        var ended = await sessions.EndOtherSessionsAsync(Account!.Id, current!.Id, cancellationToken);
-        await audit.RecordAsync(AuditEventTypes.SignedOut, HttpContext, Account!.Id, details: $"other sessions ({ended})", cancellationToken: cancellationToken);
+        await revocation.RevokeAsync(Account!.Id, RevocationReason.SignOutOtherSessions, current!.Id, HttpContext, cancellationToken);
+        return RedirectToPage();
+    }
+
+    /// <summary>
+    /// A new password, proved by the current one: this session stays, every other ends, and every refresh token (also
+    /// <c>offline_access</c>) and trusted browser is revoked, in one transaction with the new password.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } redirect)
+            return redirect;
+        if (!await TryUpdateModelAsync(Password, nameof(Password)))
+            return Page();
+        // A stolen session must not become a way to guess the password: a few wrong tries, then a pause.
+        var since = clock.GetUtcNow() - PasswordFailureWindow;
+        if (await db.AuditEvents.CountAsync(e => e.SubjectId == Account!.Id && e.Type == AuditEventTypes.PasswordChangeFailed && e.OccurredAt > since, cancellationToken) >= MaxPasswordFailures)
+        {
+            ModelState.AddModelError("", text["Profile_PasswordTooManyTries"]);
+            return Page();
+        }
+        var current = await sessions.GetCurrentAsync(HttpContext);
+        revocation.ForgetUncommitted();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var result = await users.ChangePasswordAsync(Account!, Password.CurrentPassword!, Password.NewPassword!);
+            if (!result.Succeeded)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+                {
+                    await audit.RecordAsync(AuditEventTypes.PasswordChangeFailed, HttpContext, Account!.Id, cancellationToken: cancellationToken);
+                    ModelState.AddModelError($"{nameof(Password)}.{nameof(ChangePasswordInput.CurrentPassword)}", text["Profile_CurrentPassword_Wrong"]);
+                }
+                else
+                {
+                    ModelState.AddIdentityErrors(result.Errors, text, identity.Value, $"{nameof(Password)}.{nameof(ChangePasswordInput.NewPassword)}");
+                }
+                return Page();
+            }
+            audit.Add(AuditEventTypes.PasswordChanged, HttpContext, Account!.Id);
+            await revocation.RevokeAsync(Account.Id, RevocationReason.PasswordChange, current!.Id, HttpContext, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        revocation.NotifyCommitted();
+        UiLog.PasswordChanged(logger, Account.Id);
+        TempData[NoticeKey] = text["Profile_PasswordChanged"].Value;
         return RedirectToPage();
     }
 
@@ -149,6 +205,7 @@ public sealed class ProfileModel(
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken)
     {
         ViewData["Instructions"] = text["Profile_Instructions"].Value;
+        Notice ??= TempData[NoticeKey] as string;
         var session = await sessions.GetCurrentAsync(HttpContext);
         Account = session is null ? null : await users.FindByIdAsync(session.SubjectId);
         if (Account is null)

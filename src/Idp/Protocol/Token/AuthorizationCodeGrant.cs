@@ -59,7 +59,9 @@ public sealed class AuthorizationCodeGrant(
 
         var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var accessTokenId = Hashing.RandomToken(16);
-        var issueRefresh = scopes.Contains(Scopes.OfflineAccess) && client.MayRefresh();
+        // With offline_access the refresh token outlives the session; without it, a client allowed to refresh gets one
+        // bound to the session, refused once the session ends (RefreshTokenGrant).
+        var issueRefresh = client.MayRefresh() && (scopes.Contains(Scopes.OfflineAccess) || stored.SessionId is not null);
         string? refreshToken = issueRefresh ? Hashing.RandomToken(32) : null;
         var family = issueRefresh ? Hashing.RandomToken(16) : null;
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
@@ -127,4 +129,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Refresh token reused by {ClientId} for {SubjectId}: family revoked")]
     public static partial void RefreshTokenReused(ILogger logger, string clientId, string subjectId);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Refresh token of {ClientId} for {SubjectId} refused: {Reason}")]
+    public static partial void RefreshTokenRefused(ILogger logger, string clientId, string subjectId, string reason);
 }

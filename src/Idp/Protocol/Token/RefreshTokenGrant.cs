@@ -46,6 +46,11 @@ public sealed class RefreshTokenGrant(
         var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
         if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
+        if (await RefusalAsync(stored, user, granted, now, cancellationToken) is { } refusal)
+        {
+            Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, refusal);
+            return GrantResult.Fail(Errors.InvalidGrant, refusal);
+        }
 
         var accessTokenId = Hashing.RandomToken(16);
         var next = Hashing.RandomToken(32);
@@ -87,6 +92,26 @@ public sealed class RefreshTokenGrant(
             ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
             : null;
         return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+    }
+
+    /// <summary>
+    /// A token without <c>offline_access</c> lives only as long as its session. A token from an authentication older
+    /// than the user's last credentials change (<see cref="IdpUser.CredentialsChangedAt"/>) is refused whatever its
+    /// scope, unless its session is still active: only the session that changed the password survives the change.
+    /// At most one lookup by primary key, and only for those two cases.
+    /// </summary>
+    private async Task<string?> RefusalAsync(RefreshToken stored, IdpUser user, string[] granted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var credentialsChanged = user.CredentialsChangedAt > stored.AuthTime;
+        if (granted.Contains(Scopes.OfflineAccess) && !credentialsChanged)
+            return null;
+        var sessionActive = stored.SessionId is { } sessionId && await db.UserSessions.AnyAsync(
+            s => s.Id == sessionId && s.SubjectId == stored.SubjectId && s.EndedAt == null && s.ExpiresAt > now, cancellationToken);
+        if (sessionActive)
+            return null;
+        return credentialsChanged
+            ? "The user's credentials changed after this refresh token was issued."
+            : "The session this refresh token belongs to has ended.";
     }
 
     private async Task<GrantResult> ReuseAsync(RefreshToken stored, CancellationToken cancellationToken)

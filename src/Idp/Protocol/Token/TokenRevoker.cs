@@ -36,13 +36,4 @@ public sealed class TokenRevoker(IdpDbContext db, TimeProvider clock)
             db.ChangeTracker.Clear();
         }
     }
-
-    /// <summary>Everything a user holds: refresh tokens (and their access tokens). For sign-out everywhere and resets.</summary>
-    public async Task RevokeAllForSubjectAsync(string subjectId, CancellationToken cancellationToken)
-    {
-        var families = await db.RefreshTokens.Where(t => t.SubjectId == subjectId && t.RevokedAt == null)
-            .Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
-        foreach (var family in families)
-            await RevokeFamilyAsync(family, cancellationToken);
-    }
 }
