@@ -31,6 +31,7 @@ public sealed class PasswordSignIn(
     AccountLookup lookup,
     AuditTrail audit,
     TimeProvider clock,
+    Operations.IdpMetrics metrics,
     IOptions<IdpOptions> options,
     ILogger<PasswordSignIn> logger)
 {
@@ -38,6 +39,13 @@ public sealed class PasswordSignIn(
     private static string? dummyHash;
 
     public async Task<PasswordSignInResult> CheckAsync(HttpContext http, string? login, string? password, string? clientId, CancellationToken cancellationToken = default)
+    {
+        var result = await CheckPasswordAsync(http, login, password, clientId, cancellationToken);
+        metrics.SignIn(result.Status);
+        return result;
+    }
+
+    private async Task<PasswordSignInResult> CheckPasswordAsync(HttpContext http, string? login, string? password, string? clientId, CancellationToken cancellationToken)
     {
         password ??= "";
         var accounts = await lookup.FindAsync(login, max: 2, cancellationToken);
