@@ -49,7 +49,8 @@ public static class IdpHealthChecks
             {
                 name = entry.Key,
                 status = entry.Value.Status.ToString(),
-                description = entry.Value.Description ?? (entry.Value.Exception is null ? null : "The check failed; see the log."),
+                // A check that threw gets its exception's message as description: it may name hosts or databases.
+                description = entry.Value.Exception is null ? entry.Value.Description : "The check failed; see the log.",
                 durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
             }),
         };

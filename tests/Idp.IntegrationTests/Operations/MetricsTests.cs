@@ -57,6 +57,20 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.OK, (await Scrape(http, "10.1.2.3")).StatusCode);
     }
 
+    [Fact]
+    public async Task Telemetry_WithOtlpCollector_StartsAndServes()
+    {
+        // Nothing listens there: exports fail in the background, requests are not affected.
+        await using var idp = new IdpFactory()
+            .WithSetting("Idp:Telemetry:Otlp:Endpoint", "http://127.0.0.1:9")
+            .WithSetting("Idp:Telemetry:Otlp:Protocol", "HttpProtobuf")
+            .Start();
+        using var http = idp.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/.well-known/openid-configuration")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/metrics")).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> Scrape(HttpClient http, string from)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
