@@ -117,6 +117,7 @@ public static class AdminApplication
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapRazorPages();
+        Operations.IdpHealthChecks.MapIdpHealthChecks(app);
         return app;
     }
 }

@@ -6,6 +6,7 @@ using Idp.Factors;
 using Idp.Factors.Push;
 using Idp.Factors.Push.WebPush;
 using Idp.Helpdesk;
+using Idp.Operations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ public static class IdpApplication
         services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
         services.AddIdpUserInterface();
         services.AddIdpJobs(builder.Configuration);
+        services.AddIdpOperations(builder.Configuration);
         return builder;
     }
 
@@ -48,6 +50,7 @@ public static class IdpApplication
         services.AddIdpWebPush(configuration);
         services.AddIdpProtocol();
         services.AddIdpMessaging();
+        services.AddIdpOperationsCore(configuration);
         return services;
     }
 
@@ -72,8 +75,11 @@ public static class IdpApplication
     public static WebApplication UseIdp(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseIdpPrometheusEndpoint();
         app.UseCookiePolicy();
         app.UseIdpUserInterface();
+        app.UseIdpRateLimits();
+        app.MapIdpHealthChecks();
         app.MapIdpProtocol();
         app.MapIdpPush();
         app.MapIdpWebPush();

@@ -50,6 +50,7 @@ public sealed class PasswordSignIn(
     IdpDbContext db,
     AuditTrail audit,
     TimeProvider clock,
+    Operations.IdpMetrics metrics,
     IOptions<IdpOptions> options,
     ILogger<PasswordSignIn> logger)
 {
@@ -68,6 +69,13 @@ public sealed class PasswordSignIn(
 
     public async Task<PasswordSignInResult> CheckAsync(
         HttpContext? http, string? login, string? password, string? clientId, PasswordSignInChannel channel, CancellationToken cancellationToken)
+    {
+        var result = await CheckPasswordAsync(http, login, password, clientId, cancellationToken);
+        metrics.SignIn(result.Status);
+        return result;
+    }
+
+    private async Task<PasswordSignInResult> CheckPasswordAsync(HttpContext http, string? login, string? password, string? clientId, CancellationToken cancellationToken)
     {
         password ??= "";
         var hashes = AccountLookup.IsEmail(login) ? MaxAccountsPerEmail : 1;

@@ -32,6 +32,7 @@ public sealed class SecondFactorFlow(
     UserManager<IdpUser> users,
     AuditTrail audit,
     TimeProvider clock,
+    Operations.IdpMetrics metrics,
     IOptions<IdpOptions> options,
     ILogger<SecondFactorFlow> logger)
 {
@@ -115,6 +116,7 @@ public sealed class SecondFactorFlow(
     public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default, IReadOnlyList<string>? amr = null)
     {
         IReadOnlyCollection<string> methods = [.. amr ?? factor.Amr, AuthenticationMethods.MultiFactor];
+        metrics.SecondFactor(factor.Kind, Operations.FactorOutcomes.Succeeded);
         if (state.IsPending)
         {
             await PendingSignIn.EndAsync(http);

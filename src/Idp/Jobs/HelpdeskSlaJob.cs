@@ -8,7 +8,7 @@ namespace Idp.Jobs;
 /// marking at the due time. Exactly-once comes from the monitor's per-request markers, not from Quartz.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed partial class HelpdeskSlaJob(SlaMonitor monitor, ILogger<HelpdeskSlaJob> logger) : IJob
+public sealed partial class HelpdeskSlaJob(SlaMonitor monitor, Operations.IdpMetrics metrics, ILogger<HelpdeskSlaJob> logger) : IJob
 {
     public static readonly JobKey Key = new("helpdesk-sla", "idp");
 
@@ -17,7 +17,7 @@ public sealed partial class HelpdeskSlaJob(SlaMonitor monitor, ILogger<HelpdeskS
         LogFiring(context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId);
         try
         {
-            await monitor.RunAsync(cancellationToken);
+            metrics.SlaBreaches((await monitor.RunAsync(cancellationToken)).Escalations);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

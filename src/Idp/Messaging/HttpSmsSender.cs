@@ -42,7 +42,7 @@ public sealed class SmsGatewayOptionsValidator : IValidateOptions<SmsGatewayOpti
 }
 
 /// <summary>Sends SMS through an HTTP gateway: one POST per message with the configured body template.</summary>
-public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, ILogger<HttpSmsSender> logger) : ISmsSender
+public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, Operations.IdpMetrics metrics, ILogger<HttpSmsSender> logger) : ISmsSender
 {
     public const string ClientName = "sms-gateway";
 
@@ -64,6 +64,7 @@ public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewa
         {
             // The body holds a code: log only the status.
             SmsLog.GatewayFailed(logger, (int)response.StatusCode);
+            metrics.MessageFailed("sms");
             throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
         SmsLog.Sent(logger, (int)response.StatusCode);

@@ -15,7 +15,7 @@ public sealed record RecoveryCodeResult(bool Succeeded, DateTimeOffset? RetryAt 
 /// each usable once. A fallback: it reaches the second-factor level but adds no <c>amr</c> value of its own
 /// (RFC 8176 has none for lookup secrets), so a session signed in with one carries <c>["pwd","mfa"]</c>.
 /// </summary>
-public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimeProvider clock, ILogger<RecoveryCodeStore> logger) : ISecondFactor
+public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimeProvider clock, Operations.IdpMetrics metrics, ILogger<RecoveryCodeStore> logger) : ISecondFactor
 {
     public const int Count = 10;
     public const string ChallengePage = "/signin/recovery-code";
@@ -89,6 +89,7 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
         audit.Add(AuditEventTypes.RecoveryCodeFailed, http, subjectId, clientId);
         await db.SaveChangesAsync(cancellationToken);
         FactorsLog.RecoveryCodeRefused(logger, subjectId);
+        metrics.SecondFactor(FactorKind.RecoveryCode, Operations.FactorOutcomes.Failed);
         return new RecoveryCodeResult(false, RetryAt([.. failures, now]));
     }
 

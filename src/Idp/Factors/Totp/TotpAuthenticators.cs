@@ -36,6 +36,7 @@ public sealed class TotpAuthenticators(
     IDataProtectionProvider dataProtection,
     AuditTrail audit,
     TimeProvider clock,
+    Operations.IdpMetrics metrics,
     IOptions<IdpOptions> options,
     ILogger<TotpAuthenticators> logger) : ISecondFactor
 {
@@ -198,6 +199,7 @@ public sealed class TotpAuthenticators(
         var failures = await db.UserFactors.Where(f => f.Id == factor.Id).Select(f => f.FailedAttempts).FirstAsync(cancellationToken);
         audit.Add(replayed ? AuditEventTypes.FactorReplayed : AuditEventTypes.FactorFailed, http, factor.SubjectId, clientId, $"totp {factor.Id}: failure {failures}");
         FactorsLog.CodeRefused(logger, factor.SubjectId, factor.Id, failures, replayed);
+        metrics.SecondFactor(FactorKind.Totp, replayed ? Operations.FactorOutcomes.Replayed : Operations.FactorOutcomes.Failed);
         if (failures >= FactorThrottle.LockAfter)
         {
             await db.UserFactors.Where(f => f.Id == factor.Id && f.LockedAt == null)

@@ -16,6 +16,7 @@ public sealed class RefreshTokenGrant(
     TokenIssuer issuer,
     TokenRevoker revoker,
     TimeProvider clock,
+    Operations.IdpMetrics metrics,
     ILogger<RefreshTokenGrant> logger)
 {
     public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
@@ -118,6 +119,7 @@ public sealed class RefreshTokenGrant(
     {
         await revoker.RevokeFamilyAsync(stored.FamilyId, cancellationToken);
         Log.RefreshTokenReused(logger, stored.ClientId, stored.SubjectId);
+        metrics.RefreshTokenReused(stored.ClientId);
         return GrantResult.Fail(Errors.InvalidGrant, "The refresh token was already used; every token of its grant is revoked.");
     }
 }

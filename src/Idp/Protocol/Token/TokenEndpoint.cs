@@ -8,7 +8,8 @@ public sealed class TokenEndpoint(
     ClientAuthenticator authenticator,
     AuthorizationCodeGrant authorizationCode,
     RefreshTokenGrant refreshToken,
-    ClientCredentialsGrant clientCredentials)
+    ClientCredentialsGrant clientCredentials,
+    Operations.IdpMetrics metrics)
 {
     public async Task<IResult> HandleAsync(HttpContext http)
     {
@@ -30,6 +31,8 @@ public sealed class TokenEndpoint(
             GrantTypes.RefreshToken => await refreshToken.ExecuteAsync(client!, parameters!, http.RequestAborted),
             _ => await clientCredentials.ExecuteAsync(client!, parameters!, http.RequestAborted),
         };
+        if (result.Response is not null)
+            metrics.TokenIssued(grantType, client.ClientId);
         return result.Response is not null ? ProtocolResults.Json(result.Response) : ProtocolResults.Error(result.Error!);
     }
 }

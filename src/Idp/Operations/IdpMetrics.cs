@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using Idp.Factors;
+
+namespace Idp.Operations;
+
+/// <summary>
+/// Idp's own meter ("Idp"): what happens in sign-ins, factors, tokens and the helpdesk, for dashboards and alerts.
+/// Tags carry only bounded values (outcomes, factor kinds, grant types, configured client ids), never a user or a token.
+/// The two gauges read <see cref="OperationsGauges"/>, which a background service refreshes from the database.
+/// </summary>
+public sealed class IdpMetrics
+{
+    public const string MeterName = "Idp";
+
+    private readonly Counter<long> _signIns;
+    private readonly Counter<long> _secondFactors;
+    private readonly Counter<long> _tokensIssued;
+    private readonly Counter<long> _refreshTokenReuse;
+    private readonly Counter<long> _slaBreaches;
+    private readonly Counter<long> _messageFailures;
+
+    public IdpMetrics(IMeterFactory meterFactory, OperationsGauges gauges)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _signIns = meter.CreateCounter<long>("idp.sign_ins", description: "Password checks by outcome (succeeded, failed, ambiguous_login, email_not_confirmed).");
+        _secondFactors = meter.CreateCounter<long>("idp.second_factor.verifications", description: "Second-factor verifications by factor kind and outcome (succeeded, failed, replayed).");
+        _tokensIssued = meter.CreateCounter<long>("idp.tokens.issued", description: "Token responses by grant type and client.");
+        _refreshTokenReuse = meter.CreateCounter<long>("idp.refresh_tokens.reuse_detected", description: "Consumed refresh tokens presented again (the family is revoked).");
+        _slaBreaches = meter.CreateCounter<long>("idp.helpdesk.sla_breaches", description: "Helpdesk reset requests that passed their SLA due time.");
+        _messageFailures = meter.CreateCounter<long>("idp.messages.failures", description: "E-mails or SMS a transport failed to deliver, by channel.");
+        meter.CreateObservableGauge("idp.helpdesk.reset_requests.open", () => gauges.OpenResetRequests, description: "Open helpdesk reset requests.");
+        meter.CreateObservableGauge("idp.outbox.backlog", () => gauges.OutboxBacklog, description: "Messages waiting in the outbox.");
+        meter.CreateObservableGauge("idp.outbox.oldest_age", () => gauges.OutboxOldestAgeSeconds, unit: "s", description: "Age of the oldest message waiting in the outbox.");
+    }
+
+    public void SignIn(Authentication.PasswordSignInStatus status) =>
+        _signIns.Add(1, new KeyValuePair<string, object?>("outcome", status switch
+        {
+            Authentication.PasswordSignInStatus.Succeeded => "succeeded",
+            Authentication.PasswordSignInStatus.AmbiguousLogin => "ambiguous_login",
+            Authentication.PasswordSignInStatus.EmailNotConfirmed => "email_not_confirmed",
+            _ => "failed",
+        }));
+
+    public void SecondFactor(FactorKind kind, string outcome) =>
+        _secondFactors.Add(1, new("kind", kind.ToString().ToLowerInvariant()), new("outcome", outcome));
+
+    public void TokenIssued(string grantType, string clientId) =>
+        _tokensIssued.Add(1, new("grant_type", grantType), new("client_id", clientId));
+
+    public void RefreshTokenReused(string clientId) =>
+        _refreshTokenReuse.Add(1, new KeyValuePair<string, object?>("client_id", clientId));
+
+    public void SlaBreaches(int count)
+    {
+        if (count > 0)
+            _slaBreaches.Add(count);
+    }
+
+    public void MessageFailed(string channel) =>
+        _messageFailures.Add(1, new KeyValuePair<string, object?>("channel", channel));
+}
+
+/// <summary>Outcomes of a second-factor verification, as the <c>outcome</c> tag.</summary>
+public static class FactorOutcomes
+{
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Replayed = "replayed";
+}
