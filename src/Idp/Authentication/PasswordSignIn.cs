@@ -70,12 +70,12 @@ public sealed class PasswordSignIn(
     public async Task<PasswordSignInResult> CheckAsync(
         HttpContext? http, string? login, string? password, string? clientId, PasswordSignInChannel channel, CancellationToken cancellationToken)
     {
-        var result = await CheckPasswordAsync(http, login, password, clientId, cancellationToken);
+        var result = await CheckPasswordAsync(http, login, password, clientId, channel, cancellationToken);
         metrics.SignIn(result.Status);
         return result;
     }
 
-    private async Task<PasswordSignInResult> CheckPasswordAsync(HttpContext http, string? login, string? password, string? clientId, CancellationToken cancellationToken)
+    private async Task<PasswordSignInResult> CheckPasswordAsync(HttpContext? http, string? login, string? password, string? clientId, PasswordSignInChannel channel, CancellationToken cancellationToken)
     {
         password ??= "";
         var hashes = AccountLookup.IsEmail(login) ? MaxAccountsPerEmail : 1;
