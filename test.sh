@@ -53,6 +53,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# ---- limits ----------------------------------------------------------------------------------------
+# Every in-memory test host watches files (Razor's file versions, configuration); Debian's default of 128 inotify
+# instances per user is too few for a suite that runs many hosts side by side.
+if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)" -lt 1024 ]; then
+  sysctl -qw fs.inotify.max_user_instances=1024 >/dev/null 2>&1 || true
+fi
+
 # ---- npm packages of the browser tests (axe-core), from the lock file ----------------------------------
 browser_tests="tests/Idp.BrowserTests"
 if [ ! -f "$browser_tests/node_modules/axe-core/axe.min.js" ]; then

@@ -132,6 +132,8 @@ public static class IdpApplication
         services.AddScoped<Accounts.AuditTrail>();
         services.AddScoped<Accounts.AccountRevocation>();
         services.AddScoped<Accounts.AccountLookup>();
+        // The one password check, for the sign-in form and the device API (the admin area shares the core).
+        services.AddScoped<Authentication.PasswordSignIn>();
         services.AddScoped<Accounts.AccountNumberGenerator>();
         services.AddScoped<Accounts.AccountRegistration>();
         services.AddScoped<Accounts.AccountEmails>();

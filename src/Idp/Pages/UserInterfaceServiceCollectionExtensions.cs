@@ -34,7 +34,6 @@ public static class UserInterfaceServiceCollectionExtensions
             .AddDataAnnotationsLocalization(localization =>
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
-        services.AddScoped<PasswordSignIn>();
         return services;
     }
 

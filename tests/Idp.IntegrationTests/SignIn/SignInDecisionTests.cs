@@ -117,6 +117,32 @@ public sealed class SignInDecisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SessionMadeWhereNothingIsAsked_RequiredPortal_EnrolsBeforeAnyCode()
+    {
+        // Globally no second factor; one portal requires it. The user's free sign-ins are long used up.
+        await using var idp = new IdpFactory()
+            .WithSetting("Idp:Mfa:Policy", "Never")
+            .WithClient(TestClients.Create("open", c => c.Secret = TestClients.Secret))
+            .WithClient(TestClients.Create("strict", c => { c.Secret = TestClients.Secret; c.MfaPolicy = MfaPolicy.Required; }));
+        var open = new TestRelyingParty(idp, "open");
+        var strict = new TestRelyingParty(idp, "strict");
+        var user = await idp.CreateUserAsync(configure: u => u.SignInCount = 500);
+        using var browser = idp.CreateBrowser();
+
+        var token = await open.IdTokenAsync(await open.AuthorizeAsync(browser, user));
+        Assert.Equal(["pwd"], token.Amr());
+
+        // The strict portal, same browser: enrolment first, with the session (no password again), then the code.
+        var enrol = await browser.GetAsync(strict.AuthorizeUrl());
+        Assert.False(enrol.IsExternalRedirect, "A portal requiring a second factor got a code for a password-only session.");
+        Assert.Equal("/enrol/welcome", enrol.Url.AbsolutePath);
+        var (_, codesPage) = await browser.EnrolTotpAsync(idp);
+        var continued = await browser.GetAsync(codesPage.Document.QuerySelector("#continue")!.GetAttribute("href")!);
+        var strictToken = await strict.IdTokenAsync(continued);
+        Assert.Equal(AuthenticationLevels.SecondFactorAcr, strictToken.GetClaim("acr").Value);
+    }
+
+    [Fact]
     public async Task Resume_FromAnotherBrowser_IssuesNoCode()
     {
         var victim = await _idp.CreateUserAsync();
