@@ -69,9 +69,6 @@ public sealed class HelpdeskOptionsValidator : IValidateOptions<HelpdeskOptions>
     public ValidateOptionsResult Validate(string? name, HelpdeskOptions options)
     {
         var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options.Sla, new ValidationContext(options.Sla), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"Idp:Helpdesk:Sla: {r.ErrorMessage}"));
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.Sla.TimeZone, out _))
             errors.Add($"Idp:Helpdesk:Sla:TimeZone '{options.Sla.TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
         if (!string.IsNullOrEmpty(options.Sla.HolidaySet) && !GermanHolidays.IsKnownSet(options.Sla.HolidaySet))

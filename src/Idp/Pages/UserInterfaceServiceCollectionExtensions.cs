@@ -7,6 +7,7 @@ using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.WebEncoders;
 
 namespace Idp.Pages;
@@ -48,6 +49,8 @@ public static class UserInterfaceServiceCollectionExtensions
             browser.UseStatusCodePagesWithReExecute("/error", "?code={0}");
         });
         app.UseWhen(context => !IsBrowserRequest(context), api => api.UseExceptionHandler());
+        // The device API's errors made by the framework (malformed JSON 400, 405, 415) get a problem-details body too.
+        app.UseWhen(context => !IsBrowserRequest(context) && context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors();
@@ -60,9 +63,12 @@ public static class UserInterfaceServiceCollectionExtensions
 
     public static WebApplication MapIdpUserInterface(this WebApplication app)
     {
-        app.MapRazorPages();
+        // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
+        app.MapRazorPages().WithMetadata(new HttpMethodMetadata(PageMethods));
         return app;
     }
+
+    public static readonly string[] PageMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];
 
     private static bool IsBrowserRequest(HttpContext context)
     {
