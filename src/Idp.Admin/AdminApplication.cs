@@ -90,7 +90,12 @@ public static class AdminApplication
             antiforgery.Cookie.Name = "idp.admin.antiforgery";
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
-        services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None }))
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(Idp.Pages.UserInterfaceServiceCollectionExtensions.RemoveJQueryValueProviders);
+        services.AddRazorPages(pages =>
+            {
+                pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None });
+                pages.Conventions.ConfigureFilter(new Idp.Pages.Infrastructure.UnknownHandlerFilter());
+            })
             .AddViewLocalization()
             .ConfigureApplicationPartManager(parts =>
             {

@@ -7,6 +7,8 @@ using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.WebEncoders;
 
@@ -30,11 +32,13 @@ public static class UserInterfaceServiceCollectionExtensions
         services.AddRazorPages(pages =>
             {
                 pages.Conventions.ConfigureFilter(new NoStoreFilter());
+                pages.Conventions.ConfigureFilter(new UnknownHandlerFilter());
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(localization =>
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
+        services.Configure<MvcOptions>(RemoveJQueryValueProviders);
         services.AddScoped<PasswordSignIn>();
         return services;
     }
@@ -66,6 +70,16 @@ public static class UserInterfaceServiceCollectionExtensions
         // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
         app.MapRazorPages().WithMetadata(new HttpMethodMetadata(PageMethods));
         return app;
+    }
+
+    /// <summary>
+    /// jQuery-style keys (<c>a[b]</c>) are not used by any form here, and their value providers throw on a key with an
+    /// unclosed bracket, which would turn such a form post into a 500.
+    /// </summary>
+    public static void RemoveJQueryValueProviders(MvcOptions mvc)
+    {
+        mvc.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+        mvc.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
     }
 
     public static readonly string[] PageMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Idp.IntegrationTests.Factors;
 using Idp.IntegrationTests.Infrastructure;
+using Idp.IntegrationTests.SignIn;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Xunit.Abstractions;
@@ -11,10 +12,10 @@ using Xunit.Abstractions;
 namespace Idp.IntegrationTests.Security;
 
 /// <summary>No request, however malformed, makes the application answer 5xx or log an unhandled exception.</summary>
-public sealed partial class FuzzTests(ITestOutputHelper output)
+public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int Seed = 20261205;
-    private const int RequestCount = 4000;
+    private const int RequestCount = 5000;
     private const string ConfidentialClient = "fuzz-api";
 
     [Fact]
@@ -24,6 +25,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
         var generator = new MalformedRequests(Seed, await LearnAsync(factory));
         var failures = new List<string>();
         var timedOut = 0;
+        var statuses = new SortedDictionary<string, SortedDictionary<int, int>>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
 
         for (var i = 0; i < RequestCount; i++)
@@ -33,6 +35,8 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
             try
             {
                 var context = await factory.Server.SendAsync(request.Apply, timeout.Token);
+                var byStatus = statuses.TryGetValue(request.Path, out var s) ? s : statuses[request.Path] = [];
+                byStatus[context.Response.StatusCode] = byStatus.GetValueOrDefault(context.Response.StatusCode) + 1;
                 if (context.Response.StatusCode >= 500)
                     failures.Add($"{request} answered {context.Response.StatusCode}");
             }
@@ -53,6 +57,8 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
             .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}: {e.Exception?.Message}")
             .ToList();
         output.WriteLine($"{RequestCount} requests in {clock.Elapsed.TotalSeconds:F1} s, {timedOut} timed out, {failures.Count} failures, {logged.Count} error logs");
+        foreach (var (path, counts) in statuses.Where(s => !s.Key.StartsWith("/api/authenticator/v1/", StringComparison.Ordinal) || s.Value.Values.Sum() > 20))
+            output.WriteLine($"{path}: {string.Join(", ", counts.Select(c => $"{c.Key}×{c.Value}"))}");
         foreach (var line in failures.Take(40).Concat(logged.Distinct().Take(40)))
             output.WriteLine(line);
         Assert.Empty(failures);
@@ -165,13 +171,25 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
             c.AllowedScopes = ["openid", "profile", "api"];
         });
 
-    /// <summary>An antiforgery cookie and token from the registration form, and an access token, so requests get past the first checks.</summary>
+    /// <summary>
+    /// Three browsers (anonymous, signed in, waiting at the second factor) with their cookies and antiforgery tokens, and an
+    /// access token, so requests get past the first checks into the pages' handlers and the endpoints' logic.
+    /// </summary>
     private static async Task<FuzzContext> LearnAsync(IdpFactory factory)
     {
-        var page = await factory.Server.SendAsync(c => { c.Request.Path = "/register"; c.Request.Headers.Accept = "text/html"; });
-        var html = await new StreamReader(page.Response.Body).ReadToEndAsync();
-        var token = AntiforgeryField().Match(html).Groups[1].Value;
-        var cookie = page.Response.Headers.SetCookie.Select(c => AntiforgeryCookie().Match(c ?? "")).First(m => m.Success).Groups[1].Value;
+        using var anonymous = factory.CreateBrowser();
+        var identities = new List<FuzzIdentity> { await IdentityAsync("anonymous", anonymous, "/register") };
+
+        var user = await factory.CreateUserAsync();
+        using var signedIn = factory.CreateBrowser();
+        await signedIn.SignInAsync(user.AccountNumber!, TestUsers.Password);
+        identities.Add(await IdentityAsync("signed in", signedIn, "/profile"));
+
+        var withFactor = await factory.CreateUserAsync();
+        await factory.SeedTotpAsync(withFactor);
+        using var pending = factory.CreateBrowser();
+        var challenge = await pending.SignInAsync(withFactor.AccountNumber!, TestUsers.Password);
+        identities.Add(await IdentityAsync("second factor", pending, challenge.Message.Headers.Location?.OriginalString ?? "/signin/totp"));
 
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ConfidentialClient}:{TestClients.Secret}")));
@@ -179,12 +197,14 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
         using var json = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync());
         var accessToken = json.RootElement.GetProperty("access_token").GetString()!;
 
-        return new FuzzContext("fuzz-portal", ConfidentialClient, TestClients.Secret, TestClients.RedirectUri, cookie, token, accessToken);
+        return new FuzzContext("fuzz-portal", ConfidentialClient, TestClients.Secret, TestClients.RedirectUri, accessToken, identities);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex("^idp\\.antiforgery=([^;]+)")]
-    private static partial Regex AntiforgeryCookie();
+    private static async Task<FuzzIdentity> IdentityAsync(string name, BrowserClient browser, string page)
+    {
+        var response = await browser.GetAsync(page);
+        var token = response.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"{page} ({name}) has no antiforgery token: {response}");
+        return new FuzzIdentity(name, browser.Cookies.HeaderFor(new Uri(IdpFactory.Issuer + "/")) ?? "", token);
+    }
 }

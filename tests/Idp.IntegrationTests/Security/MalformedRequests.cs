@@ -30,7 +30,10 @@ public sealed record FuzzRequest(int Index, string Method, string Path, string Q
 
 /// <summary>What the fuzzer knows of the application: valid values it mixes in, so requests get past the first check.</summary>
 public sealed record FuzzContext(string ClientId, string ConfidentialClientId, string ClientSecret, string RedirectUri,
-    string AntiforgeryCookie, string AntiforgeryToken, string AccessToken);
+    string AccessToken, IReadOnlyList<FuzzIdentity> Identities);
+
+/// <summary>A browser's cookies (anonymous, signed in, half-way through a sign-in) and the antiforgery token that goes with them.</summary>
+public sealed record FuzzIdentity(string Name, string Cookies, string AntiforgeryToken);
 
 /// <summary>
 /// Seeded, deterministic generator of malformed requests across the protocol endpoints, the sign-in forms and the device
@@ -41,6 +44,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
 {
     private readonly Random _random = new(seed);
     private int _index;
+    private FuzzIdentity _identity = known.Identities[0];
 
     private static readonly string[] ProtocolPaths =
     [
@@ -67,7 +71,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
 
     private static readonly string[] OtherPaths = ["/nope", "/connect", "/api/authenticator/v1", "/css/../../etc/passwd", "/signin/", "/%2e%2e/", "/\u00e4\u00f6\u00fc", "/a\0b"];
 
-    private static readonly string[] Methods = ["GET", "GET", "GET", "POST", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO"];
+    private static readonly string[] OddMethods = ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO"];
 
     private static readonly string[] ParameterNames =
     [
@@ -76,7 +80,10 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         "response_mode", "grant_type", "code", "code_verifier", "refresh_token", "token", "token_type_hint", "client_secret",
         "client_assertion", "post_logout_redirect_uri", "logout_hint", "handler", "returnUrl", "ReturnUrl", "id", "t", "userId",
         "Login", "AccountNumber", "Password", "ConfirmPassword", "Email", "Code", "RememberMe", "TrustBrowser", "Name", "Phone",
-        "GivenName", "FamilyName", "Culture", "credentialId", "reference", "Input.Password", "__RequestVerificationToken", "",
+        "GivenName", "FamilyName", "Culture", "credentialId", "reference", "__RequestVerificationToken", "", "request_id",
+        "Input.Login", "Input.Password", "Input.RememberMe", "Input.Email", "Input.GivenName", "Input.FamilyName", "Input.ConfirmPassword",
+        "Input.NewPassword", "Input.Code", "Input.Name", "Input.PhoneNumber", "Input.TrustBrowser", "Input.Contact", "Input.Message",
+        "Input.Reason", "Candidate", "Credential", "Remember", "account", "culture", "enable", "kind", "name", "phoneNumber", "push", "referrer",
     ];
 
     private static readonly string[] Handlers =
@@ -95,6 +102,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
     public FuzzRequest Next()
     {
         var index = _index++;
+        _identity = Pick(known.Identities);
         var family = _random.Next(10);
         var path = family switch
         {
@@ -104,7 +112,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
             _ => Pick(OtherPaths),
         };
         var isApi = path.StartsWith("/api/", StringComparison.Ordinal);
-        var method = isApi && Chance(0.3) ? Pick(["PUT", "DELETE"]) : Pick(Methods);
+        var method = isApi && Chance(0.3) ? Pick(["PUT", "DELETE"]) : _random.Next(20) switch { < 7 => "GET", < 17 => "POST", _ => Pick(OddMethods) };
         var headers = new List<(string, string)>();
         var query = Chance(0.6) ? "?" + Parameters(_random.Next(1, 8)) : "";
         if (query.Length > 0 && Chance(0.1))
@@ -113,7 +121,8 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         var body = Array.Empty<byte>();
         if (method is not ("GET" or "HEAD" or "TRACE") && Chance(0.85))
         {
-            var contentType = isApi && Chance(0.7) ? "application/json" : Pick(ContentTypes);
+            var contentType = isApi ? (Chance(0.7) ? "application/json" : Pick(ContentTypes))
+                : Chance(0.6) ? "application/x-www-form-urlencoded" : Pick(ContentTypes);
             headers.Add(("Content-Type", contentType));
             body = contentType.StartsWith("application/json", StringComparison.Ordinal) ? Json()
                 : contentType.StartsWith("multipart/", StringComparison.Ordinal) ? Multipart()
@@ -123,7 +132,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         headers.Add(("Accept", Pick(["text/html,application/xhtml+xml", "text/html", "application/json", "*/*", "", "x;q=oops", "application/problem+json"])));
         if (Chance(0.4))
             headers.Add(("Authorization", Authorization()));
-        if (Chance(0.5))
+        if (Chance(0.9))
             headers.Add(("Cookie", Cookies()));
         if (Chance(0.2))
             headers.Add(("Accept-Language", Pick(["de-DE,de;q=0.9", "xx-YYYY;q=abc", "*;q=-1", "en;q=2", "\u00e4", ";;,,"])));
@@ -186,7 +195,9 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         "acr_values" => Pick(["urn:idp:acr:mfa", "urn:idp:acr:phr"]),
         "response_mode" => Pick(["query", "form_post", "fragment"]),
         "handler" => Pick(Handlers),
-        "__RequestVerificationToken" => known.AntiforgeryToken,
+        "__RequestVerificationToken" => _identity.AntiforgeryToken,
+        "culture" => Pick(["de", "en", "xx"]),
+        "Input.Code" or "Code" => Pick(["123456", "12345678", "ABCD-EFGH"]),
         "returnUrl" or "ReturnUrl" => Pick(["/", "/profile", "https://evil.example"]),
         _ => "1234567890",
     };
@@ -194,8 +205,8 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
     private byte[] FormBody()
     {
         var fields = Parameters(_random.Next(0, 10));
-        if (Chance(0.5))
-            fields += "&__RequestVerificationToken=" + Uri.EscapeDataString(known.AntiforgeryToken);
+        if (Chance(0.8))
+            fields += "&__RequestVerificationToken=" + Uri.EscapeDataString(_identity.AntiforgeryToken);
         if (Chance(0.02))
             fields += "&big=" + new string('x', 2_000_000);
         return Chance(0.03) ? RandomBytes(300) : Encoding.UTF8.GetBytes(fields);
@@ -226,11 +237,13 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         "Digest username=x", "\u00e4",
     ]);
 
-    private string Cookies() => Pick(
+    private string Cookies() => Chance(0.85) ? _identity.Cookies + (Chance(0.1) ? "; " + BadCookie() : "") : BadCookie();
+
+    private string BadCookie() => Pick(
     [
-        $"idp.antiforgery={known.AntiforgeryCookie}", "idp.antiforgery=garbage", "idp.session=garbage", "idp.pending=%zz",
+        "idp.antiforgery=garbage", "idp.session=garbage", "idp.pending=%zz",
         "idp.trusted=" + new string('t', 5000), ".AspNetCore.Culture=c%3Dxx%7Cuic%3Dzz", ".AspNetCore.Culture=garbage", "a=%zz; ;;=;",
-        "idp.session=CfDJ8" + new string('A', 300), "idp.a11y=1", "=", $"idp.antiforgery={known.AntiforgeryCookie}; idp.antiforgery=other",
+        "idp.session=CfDJ8" + new string('A', 300), "idp.a11y=1", "=", _identity.Cookies + "; idp.antiforgery=other",
     ]);
 
     private string Identifier() => Pick(["x", "00000000-0000-0000-0000-000000000000", "3f2504e04f8911d39a0c0305e82c3301", new string('9', 300), "%zz", "\u00e4", "..", "-1"]);
