@@ -22,7 +22,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
     public async Task MalformedRequests_InProduction_NeverAnswer5xx_NorLogAnUnhandledException()
     {
         await using var factory = ProductionFactory();
-        var generator = new MalformedRequests(Seed, await LearnAsync(factory));
+        var known = await LearnAsync(factory);
+        var generator = new MalformedRequests(Seed, known);
+        await ReportIdentitiesAsync(factory, known, "before");
         var failures = new List<string>();
         var timedOut = 0;
         var statuses = new SortedDictionary<string, SortedDictionary<int, int>>(StringComparer.Ordinal);
@@ -56,6 +58,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             .Where(e => !(e.Category == "Microsoft.AspNetCore.Antiforgery.DefaultAntiforgery" && e.Exception is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException))
             .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}: {e.Exception?.Message}")
             .ToList();
+        await ReportIdentitiesAsync(factory, known, "after");
         output.WriteLine($"{RequestCount} requests in {clock.Elapsed.TotalSeconds:F1} s, {timedOut} timed out, {failures.Count} failures, {logged.Count} error logs");
         foreach (var (path, counts) in statuses.Where(s => !s.Key.StartsWith("/api/authenticator/v1/", StringComparison.Ordinal) || s.Value.Values.Sum() > 20))
             output.WriteLine($"{path}: {string.Join(", ", counts.Select(c => $"{c.Key}×{c.Value}"))}");
@@ -200,11 +203,21 @@ public sealed class FuzzTests(ITestOutputHelper output)
         return new FuzzContext("fuzz-portal", ConfidentialClient, TestClients.Secret, TestClients.RedirectUri, accessToken, identities);
     }
 
+    /// <summary>Whether each identity still reaches its page: the fuzz covers the pages' handlers only while it does.</summary>
+    private async Task ReportIdentitiesAsync(IdpFactory factory, FuzzContext known, string when)
+    {
+        foreach (var identity in known.Identities)
+        {
+            var context = await factory.Server.SendAsync(c => { c.Request.Path = identity.Page; c.Request.Headers.Cookie = identity.Cookies; c.Request.Headers.Accept = "text/html"; });
+            output.WriteLine($"{when}: {identity.Name} GET {identity.Page} answered {context.Response.StatusCode} {context.Response.Headers.Location}");
+        }
+    }
+
     private static async Task<FuzzIdentity> IdentityAsync(string name, BrowserClient browser, string page)
     {
         var response = await browser.GetAsync(page);
         var token = response.Document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
             ?? throw new InvalidOperationException($"{page} ({name}) has no antiforgery token: {response}");
-        return new FuzzIdentity(name, browser.Cookies.HeaderFor(new Uri(IdpFactory.Issuer + "/")) ?? "", token);
+        return new FuzzIdentity(name, browser.Url.PathAndQuery, browser.Cookies.HeaderFor(new Uri(IdpFactory.Issuer + "/")) ?? "", token);
     }
 }

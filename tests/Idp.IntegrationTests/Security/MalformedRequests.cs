@@ -33,7 +33,7 @@ public sealed record FuzzContext(string ClientId, string ConfidentialClientId, s
     string AccessToken, IReadOnlyList<FuzzIdentity> Identities);
 
 /// <summary>A browser's cookies (anonymous, signed in, half-way through a sign-in) and the antiforgery token that goes with them.</summary>
-public sealed record FuzzIdentity(string Name, string Cookies, string AntiforgeryToken);
+public sealed record FuzzIdentity(string Name, string Page, string Cookies, string AntiforgeryToken);
 
 /// <summary>
 /// Seeded, deterministic generator of malformed requests across the protocol endpoints, the sign-in forms and the device
@@ -112,6 +112,8 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
             _ => Pick(OtherPaths),
         };
         var isApi = path.StartsWith("/api/", StringComparison.Ordinal);
+        if (path is "/signout" or "/connect/endsession")
+            _identity = known.Identities[0]; // a valid sign-out would end the signed-in session for the rest of the run
         var method = isApi && Chance(0.3) ? Pick(["PUT", "DELETE"]) : _random.Next(20) switch { < 7 => "GET", < 17 => "POST", _ => Pick(OddMethods) };
         var headers = new List<(string, string)>();
         var query = Chance(0.6) ? "?" + Parameters(_random.Next(1, 8)) : "";
