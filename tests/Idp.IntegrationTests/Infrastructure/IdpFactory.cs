@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Idp.IntegrationTests.Infrastructure;
 
@@ -238,6 +239,17 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
             foreach (var configure in _services)
                 configure(services);
         });
+    }
+
+    /// <summary>
+    /// Program prints a refused setting and returns without running; in a test the refusal is thrown instead, so
+    /// <see cref="Start"/> (or the first request) fails with the setting's message.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.ValidateSettings();
+        return host;
     }
 
     public override async ValueTask DisposeAsync()

@@ -45,6 +45,16 @@ public sealed class StartupSettingsTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "idp.db")));
     }
 
+    [Fact]
+    public async Task Factory_WithAnUnknownSetting_ThrowsTheRefusal()
+    {
+        await using var factory = new IdpFactory().WithSetting("Idp:Mfa:TrustBrowserDay", "7");
+
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => factory.Start());
+
+        Assert.Equal(["Unknown setting 'Idp:Mfa:TrustBrowserDay'. Did you mean 'Idp:Mfa:TrustBrowserDays'?"], refused.Failures);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
