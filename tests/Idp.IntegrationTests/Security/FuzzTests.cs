@@ -112,6 +112,29 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
     }
 
+    /// <summary>PostgreSQL refuses a NUL character in text: a client id with one must be an unknown client, not a database error.</summary>
+    [Fact]
+    public async Task ClientIdWithNulCharacter_IsRefused_NotADatabaseError()
+    {
+        await using var factory = ProductionFactory();
+
+        var endSession = await factory.Server.SendAsync(c => { c.Request.Path = "/connect/endsession"; c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?client_id=\0"); });
+        var token = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "POST";
+            c.Request.Path = "/connect/token";
+            c.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("fuzz\0api:x"));
+            c.Request.ContentType = "application/x-www-form-urlencoded";
+            c.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("grant_type=client_credentials&client_id=a%00b"));
+        });
+        var authorize = await factory.Server.SendAsync(c => { c.Request.Path = "/connect/authorize"; c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString("?client_id=a%00b&response_type=code"); });
+
+        Assert.InRange(endSession.Response.StatusCode, 200, 499);
+        Assert.InRange(token.Response.StatusCode, 400, 401);
+        Assert.Equal(400, authorize.Response.StatusCode);
+        Assert.DoesNotContain(factory.Logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
     [Fact]
     public async Task HttpsIssuer_SendsHsts()
     {

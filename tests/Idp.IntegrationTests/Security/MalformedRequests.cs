@@ -235,7 +235,7 @@ public sealed class MalformedRequests(int seed, FuzzContext known)
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{known.ConfidentialClientId}:{known.ClientSecret}")),
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{known.ConfidentialClientId}:wrong")),
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("%zz:%")), "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("nocolon")),
-        "Basic !!!notbase64", "Basic", "Basic ", "Bearer " + known.AccessToken, "Bearer x.y.z", "Bearer", "Bearer " + new string('a', 10_000),
+        "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("a\0b:c")), "Basic !!!notbase64", "Basic", "Basic ", "Bearer " + known.AccessToken, "Bearer x.y.z", "Bearer", "Bearer " + new string('a', 10_000),
         "Digest username=x", "\u00e4",
     ]);
 
