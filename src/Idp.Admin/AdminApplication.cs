@@ -1,5 +1,6 @@
 using Idp.Admin.Authentication;
 using Idp.Admin.Infrastructure;
+using Idp.Configuration;
 using Idp.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,10 +25,7 @@ public static class AdminApplication
                 builder.Configuration["Idp:KeyEncryptionKey"] = File.ReadAllText(developmentKey).Trim();
         }
         services.AddIdpCore(builder.Configuration);
-        services.AddOptions<AdminOptions>()
-            .Bind(builder.Configuration.GetSection(AdminOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<AdminOptions>(AdminOptions.Section);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
 
         services.AddHttpClient(AdminAuthenticationDefaults.BackchannelClient, http => http.Timeout = TimeSpan.FromSeconds(15));
@@ -92,7 +90,12 @@ public static class AdminApplication
             antiforgery.Cookie.Name = "idp.admin.antiforgery";
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
-        services.AddRazorPages(pages => pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None }))
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(Idp.Pages.UserInterfaceServiceCollectionExtensions.RemoveJQueryValueProviders);
+        services.AddRazorPages(pages =>
+            {
+                pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None });
+                pages.Conventions.ConfigureFilter(new Idp.Pages.Infrastructure.UnknownHandlerFilter());
+            })
             .AddViewLocalization()
             .ConfigureApplicationPartManager(parts =>
             {
@@ -116,7 +119,8 @@ public static class AdminApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapRazorPages();
+        // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
+        app.MapRazorPages().WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(Idp.Pages.UserInterfaceServiceCollectionExtensions.PageMethods));
         Operations.IdpHealthChecks.MapIdpHealthChecks(app);
         return app;
     }

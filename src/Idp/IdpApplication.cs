@@ -34,10 +34,8 @@ public static class IdpApplication
     /// </summary>
     public static IServiceCollection AddIdpCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IdpOptions>()
-            .Bind(configuration.GetSection(IdpOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddKnownSettings(JobsServiceCollectionExtensions.EnabledSetting, typeof(bool));
+        services.AddSettings<IdpOptions>(IdpOptions.Section);
         services.AddSingleton<IValidateOptions<IdpOptions>, IdpOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
@@ -56,6 +54,7 @@ public static class IdpApplication
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
+        app.Services.ValidateSettings();
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
     }
@@ -63,6 +62,7 @@ public static class IdpApplication
     /// <summary>Migrates (unless switched off), upserts configured clients, makes sure signing keys exist, seeds demo data.</summary>
     public static async Task InitializeIdpAsync(this WebApplication app)
     {
+        app.Services.ValidateSettings();
         var options = app.Services.GetRequiredService<IOptions<IdpOptions>>().Value;
         if (options.Database.MigrateOnStartup)
             await app.MigrateDatabaseAsync();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Idp.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Helpdesk;
@@ -69,9 +70,9 @@ public sealed class HelpdeskOptionsValidator : IValidateOptions<HelpdeskOptions>
     public ValidateOptionsResult Validate(string? name, HelpdeskOptions options)
     {
         var errors = new List<string>();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options.Sla, new ValidationContext(options.Sla), results, validateAllProperties: true))
-            errors.AddRange(results.Select(r => $"Idp:Helpdesk:Sla: {r.ErrorMessage}"));
+        // The same lines as the start-up's nested validation (they are printed once), so this validator stands on its own.
+        if (new NestedSettingsValidator<SlaOptions>($"{HelpdeskOptions.Section}:Sla").Validate(name, options.Sla).Failures is { } sla)
+            errors.AddRange(sla);
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.Sla.TimeZone, out _))
             errors.Add($"Idp:Helpdesk:Sla:TimeZone '{options.Sla.TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
         if (!string.IsNullOrEmpty(options.Sla.HolidaySet) && !GermanHolidays.IsKnownSet(options.Sla.HolidaySet))

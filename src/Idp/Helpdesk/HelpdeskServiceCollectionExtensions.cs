@@ -1,3 +1,4 @@
+using Idp.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Helpdesk;
@@ -7,10 +8,7 @@ public static class HelpdeskServiceCollectionExtensions
     /// <summary>The reset-request domain, its SLA calendar (options validated at start-up) and e-mails.</summary>
     public static IServiceCollection AddIdpHelpdesk(this IServiceCollection services)
     {
-        services.AddOptions<HelpdeskOptions>()
-            .BindConfiguration(HelpdeskOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<HelpdeskOptions>(HelpdeskOptions.Section);
         services.AddSingleton<IValidateOptions<HelpdeskOptions>, HelpdeskOptionsValidator>();
         services.AddSingleton<SlaCalendar>();
         services.AddScoped<HelpdeskEmails>();

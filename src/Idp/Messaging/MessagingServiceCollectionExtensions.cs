@@ -1,3 +1,4 @@
+using Idp.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Messaging;
@@ -8,7 +9,7 @@ public static class MessagingServiceCollectionExtensions
     {
         services.AddScoped<OutboxSender>();
         services.AddScoped<IEmailSender>(provider => provider.GetRequiredService<OutboxSender>());
-        services.AddOptions<SmsGatewayOptions>().BindConfiguration(SmsGatewayOptions.Section).ValidateOnStart();
+        services.AddSettings<SmsGatewayOptions>(SmsGatewayOptions.Section);
         services.AddSingleton<IValidateOptions<SmsGatewayOptions>, SmsGatewayOptionsValidator>();
         services.AddHttpClient(HttpSmsSender.ClientName);
         services.AddScoped<HttpSmsSender>();

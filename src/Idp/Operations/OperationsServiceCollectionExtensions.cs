@@ -1,3 +1,4 @@
+using Idp.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Operations;
@@ -7,9 +8,9 @@ public static class OperationsServiceCollectionExtensions
     /// <summary>Metrics and health checks: what Idp and the admin area both have.</summary>
     public static IServiceCollection AddIdpOperationsCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSettings<HealthOptions>(HealthOptions.Section);
+        services.AddSettings<TelemetryOptions>(TelemetryOptions.Section);
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<IValidateOptions<HealthOptions>, OperationsOptionsValidator>();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, OperationsOptionsValidator>();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, OperationsOptionsValidator>();

@@ -7,6 +7,9 @@ using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.WebEncoders;
 
 namespace Idp.Pages;
@@ -29,11 +32,13 @@ public static class UserInterfaceServiceCollectionExtensions
         services.AddRazorPages(pages =>
             {
                 pages.Conventions.ConfigureFilter(new NoStoreFilter());
+                pages.Conventions.ConfigureFilter(new UnknownHandlerFilter());
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(localization =>
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
+        services.Configure<MvcOptions>(RemoveJQueryValueProviders);
         return services;
     }
 
@@ -47,6 +52,8 @@ public static class UserInterfaceServiceCollectionExtensions
             browser.UseStatusCodePagesWithReExecute("/error", "?code={0}");
         });
         app.UseWhen(context => !IsBrowserRequest(context), api => api.UseExceptionHandler());
+        // The device API's errors made by the framework (malformed JSON 400, 405, 415) get a problem-details body too.
+        app.UseWhen(context => !IsBrowserRequest(context) && context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors();
@@ -59,9 +66,22 @@ public static class UserInterfaceServiceCollectionExtensions
 
     public static WebApplication MapIdpUserInterface(this WebApplication app)
     {
-        app.MapRazorPages();
+        // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
+        app.MapRazorPages().WithMetadata(new HttpMethodMetadata(PageMethods));
         return app;
     }
+
+    /// <summary>
+    /// jQuery-style keys (<c>a[b]</c>) are not used by any form here, and their value providers throw on a key with an
+    /// unclosed bracket, which would turn such a form post into a 500.
+    /// </summary>
+    public static void RemoveJQueryValueProviders(MvcOptions mvc)
+    {
+        mvc.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+        mvc.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+    }
+
+    public static readonly string[] PageMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];
 
     private static bool IsBrowserRequest(HttpContext context)
     {

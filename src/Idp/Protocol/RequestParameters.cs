@@ -34,6 +34,9 @@ public sealed class RequestParameters
             var text = value.ToString();
             if (text.Length > MaxValueLength)
                 return Fail($"The parameter '{Safe(name)}' is too long.", out parameters, out error);
+            // No protocol value contains a NUL character (RFC 6749 Appendix A), and PostgreSQL refuses it in text.
+            if (text.Contains('\0') || name.Contains('\0'))
+                return Fail($"The parameter '{Safe(name)}' contains a NUL character.", out parameters, out error);
             if (text.Length > 0)
                 values[name] = text;
         }

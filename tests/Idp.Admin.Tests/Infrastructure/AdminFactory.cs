@@ -1,9 +1,11 @@
 using Idp.Admin.Authentication;
+using Idp.Configuration;
 using Idp.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Idp.Admin.Tests.Infrastructure;
 
@@ -48,5 +50,13 @@ public sealed class AdminFactory(IdpFactory idp, string requiredAcr, Action<ISer
                 .ConfigurePrimaryHttpMessageHandler(() => idp.Server.CreateHandler());
             configureServices?.Invoke(services);
         });
+    }
+
+    /// <summary>Program prints a refused setting and returns; in a test the refusal is thrown instead.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.ValidateSettings();
+        return host;
     }
 }

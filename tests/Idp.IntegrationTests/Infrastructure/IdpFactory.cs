@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Idp.IntegrationTests.Infrastructure;
 
@@ -30,6 +31,7 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<IServiceCollection>> _services = [];
     private readonly bool _ownsDatabase;
+    private string _environment = EnvironmentName;
     private bool _started;
 
     /// <summary>A node on a fresh database of this run's provider.</summary>
@@ -81,6 +83,14 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     {
         EnsureNotStarted();
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Runs the application in another environment (<c>"Production"</c>: no development pages, the real error pages). Before start only.</summary>
+    public IdpFactory WithEnvironment(string environment)
+    {
+        EnsureNotStarted();
+        _environment = environment;
         return this;
     }
 
@@ -210,7 +220,7 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         _started = true;
-        builder.UseEnvironment(EnvironmentName);
+        builder.UseEnvironment(_environment);
         // UseSetting writes host configuration, which Program sees while it builds (AddIdp reads Idp:Database early).
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
@@ -229,6 +239,17 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
             foreach (var configure in _services)
                 configure(services);
         });
+    }
+
+    /// <summary>
+    /// Program prints a refused setting and returns without running; in a test the refusal is thrown instead, so
+    /// <see cref="Start"/> (or the first request) fails with the setting's message.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        host.Services.ValidateSettings();
+        return host;
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Idp.Configuration;
 using Idp.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ public static class PushServiceCollectionExtensions
     /// <summary>Push approval: the factor, the device API's services and its CORS policy (<c>Idp:Push:AllowedOrigins</c>).</summary>
     public static IServiceCollection AddIdpPush(this IServiceCollection services)
     {
-        services.AddOptions<PushOptions>().BindConfiguration(PushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<PushOptions>(PushOptions.Section);
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddScoped<PushApprovals>();
         services.AddScoped<PushDeviceRegistrations>();

@@ -24,7 +24,8 @@ public sealed class ClientStore(IServiceScopeFactory scopes, IMemoryCache cache)
 
     public async ValueTask<Client?> FindAsync(string? clientId, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(clientId) || clientId.Length > 100)
+        // RFC 6749 Appendix A: a client_id is printable characters; a NUL would make PostgreSQL fail the query.
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 100 || clientId.Contains('\0'))
             return null;
         if (cache.TryGetValue(CacheKey(clientId), out Client? cached))
             return cached;

@@ -1,3 +1,4 @@
+using Idp.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,7 @@ public static class WebPushServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddIdpWebPush(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebPushOptions>()
-            .Bind(configuration.GetSection(WebPushOptions.Section))
-            .ValidateOnStart();
+        services.AddSettings<WebPushOptions>(WebPushOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebPushOptions>, WebPushOptionsValidator>());
         services.TryAddSingleton<VapidKeyStore>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IStartupInitializer, VapidKeyInitializer>());
