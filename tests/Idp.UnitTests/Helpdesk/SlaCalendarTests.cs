@@ -87,6 +87,41 @@ public sealed class SlaCalendarTests
     }
 
     [Fact]
+    public void MariaeHimmelfahrt_CountsInBavaria_AsThePackageHasIt()
+    {
+        // Friday 15 August 2025: Thursday 12:00 is due Monday 12:00 in Bavaria, Friday 12:00 in Berlin.
+        var thursdayNoon = Local(2025, 8, 14, 12);
+        Assert.Equal(Local(2025, 8, 18, 12), Calendar("DE-BY").DueAt(thursdayNoon));
+        Assert.Equal(Local(2025, 8, 15, 12), Calendar("DE-BE").DueAt(thursdayNoon));
+    }
+
+    [Fact]
+    public void OneOffStateHolidays_FromThePackage_AreSkipped()
+    {
+        // Berlin's 80th anniversary of the end of the war, Thursday 8 May 2025; not a holiday elsewhere.
+        Assert.Contains(new DateOnly(2025, 5, 8), GermanHolidays.For("DE-BE", 2025).Keys);
+        Assert.DoesNotContain(new DateOnly(2025, 5, 8), GermanHolidays.For("DE", 2025).Keys);
+        Assert.Equal(Local(2025, 5, 9, 12), Calendar("DE-BE").DueAt(Local(2025, 5, 7, 12)));
+    }
+
+    [Theory]
+    [InlineData("DE-3")]
+    [InlineData("DE-ALL")]
+    [InlineData("AT")]
+    public void Options_HolidaySetOutsideOurCodes_FailValidation(string set)
+    {
+        var result = new HelpdeskOptionsValidator().Validate(null, new HelpdeskOptions { Sla = new SlaOptions { HolidaySet = set } });
+        Assert.Contains("HolidaySet", result.FailureMessage);
+        Assert.Throws<ArgumentException>(() => GermanHolidays.For(set, 2026));
+    }
+
+    [Theory]
+    [InlineData("DE-by")]
+    [InlineData("de")]
+    public void HolidaySet_IsCaseInsensitive(string set) =>
+        Assert.Contains(new DateOnly(2026, 10, 3), GermanHolidays.For(set, 2026).Keys);
+
+    [Fact]
     public void WorkingDayWithDstChange_CountsRealHours()
     {
         // With every day a working day, Saturday 28 March 2026 12:00 + 24 h crosses the spring change (Sunday has 23 hours):

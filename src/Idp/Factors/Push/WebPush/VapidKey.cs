@@ -9,7 +9,8 @@ public sealed class VapidKey : IDisposable
     private VapidKey(ECDsa key)
     {
         Key = key;
-        PublicKey = WebPushEncryption.ExportPublicKey(key);
+        var point = key.ExportParameters(includePrivateParameters: false).Q;
+        PublicKey = [0x04, .. point.X!, .. point.Y!];
         PublicKeyBase64Url = Base64UrlEncoder.Encode(PublicKey);
     }
 
