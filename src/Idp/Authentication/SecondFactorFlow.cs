@@ -16,6 +16,12 @@ namespace Idp.Authentication;
 public sealed record SecondFactorState(IdpUser User, string? RequestId, string? Then, bool Remember, PendingPurpose? Pending, UserSession? Session)
 {
     public bool IsPending => Pending is not null;
+
+    /// <summary>
+    /// A factor verified on this page completes a sign-in: the pending one, or a portal's request that asked this
+    /// session to enrol (the code just proven counts, as a challenge would).
+    /// </summary>
+    public bool CompletesSignIn => IsPending || RequestId is not null;
 }
 
 /// <summary>

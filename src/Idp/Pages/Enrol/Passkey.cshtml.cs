@@ -66,12 +66,12 @@ public sealed class EnrolPasskeyModel(
 
     private async Task<string> NextAsync(IReadOnlyList<string>? amr, CancellationToken cancellationToken)
     {
-        var next = State!.IsPending
+        var next = State!.CompletesSignIn
             ? await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, amr)
             : await Flow.ContinueUrlAsync(HttpContext, State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)
-            return State.IsPending ? next : SecondFactorFlow.ProfilePath;
+            return State.CompletesSignIn ? next : SecondFactorFlow.ProfilePath;
         TempData[EnrolTotpModel.RecoveryCodesKey] = string.Join('\n', await recoveryCodes.GenerateAsync(HttpContext, State.User.Id, cancellationToken));
         return StepLink(RecoveryCodeStore.ShowPage);
     }

@@ -79,12 +79,12 @@ public sealed class EnrolTotpModel(
             return Page();
         }
 
-        var next = State.IsPending
+        var next = State.CompletesSignIn
             ? await Flow.CompleteAsync(HttpContext, State, totp, trustBrowser: false, cancellationToken)
             : await Flow.ContinueUrlAsync(HttpContext, State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)
-            return LocalRedirect(State.IsPending ? next : SecondFactorFlow.ProfilePath);
+            return LocalRedirect(State.CompletesSignIn ? next : SecondFactorFlow.ProfilePath);
         TempData[RecoveryCodesKey] = string.Join('\n', await recoveryCodes.GenerateAsync(HttpContext, State.User.Id, cancellationToken));
         return LocalRedirect(StepLink(RecoveryCodeStore.ShowPage));
     }
