@@ -36,9 +36,9 @@ public sealed class NewPagesAccessibilityTests(BrowserHostFixture fixture) : ICl
             await session.StepAsync("push-denied");
             await Axe.AssertNoSeriousViolationsAsync(page, "push denied");
 
-            // A new request at once is refused for a while (against push bombing).
+            // A new request at once is refused for a while (against push bombing); the page says why, in minutes.
             await page.Locator("#push-new-form button[type=submit]").ClickAsync();
-            await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync("Too many requests");
+            await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync("The sign-in was denied in the app. You can send a new request in less than a minute.");
             await session.StepAsync("push-too-soon");
             await Axe.AssertNoSeriousViolationsAsync(page, "push too soon");
 

@@ -133,7 +133,7 @@ public sealed class PasskeyPortalWalkTests(BrowserHostFixture fixture) : IClassF
             await page.Locator("#passwordless").ClickAsync();
             await page.WaitForPageAsync("**/signin/passkey-only**");
             await UsePasskeyAsync(page, "#passwordless-form");
-            await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync("This passkey could not be verified.");
+            await Assertions.Expect(page.Locator(".error-summary")).ToContainTextAsync("This passkey is no longer registered");
             Assert.Equal(1, await authenticator.CredentialCountAsync());
             await session.StepAsync("removed");
             session.AssertNoErrors();

@@ -145,7 +145,9 @@ public sealed class PasskeyAuthenticators(
         if (string.IsNullOrEmpty(credentialJson))
             return (new(false, "Passkey_Cancelled"), null);
         var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
-        if (!result.Succeeded || !result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
+        if (!result.Succeeded)
+            return (new(false, await RefusalOfAsync(credentialJson, user: null)), null);
+        if (!result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
             return (new(false, "Passkey_Refused"), null);
         await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
         return (new(true, Amr: AmrOf(result.Passkey)), result.User);
@@ -164,7 +166,7 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_Cancelled");
         var result = await handler.PerformAssertionAsync(new() { HttpContext = http, CredentialJson = credentialJson, AssertionState = state });
         if (!result.Succeeded)
-            return new(false, await BelongsToAnotherUserAsync(credentialJson, user) ? "Passkey_OtherUser" : "Passkey_Refused");
+            return new(false, await RefusalOfAsync(credentialJson, user));
         if (result.User.Id != user.Id)
             return new(false, "Passkey_OtherUser");
         if (!result.Passkey.IsUserVerified)
@@ -173,21 +175,38 @@ public sealed class PasskeyAuthenticators(
         return new(true, Amr: AmrOf(result.Passkey));
     }
 
-    /// <summary>Whether the response names a credential registered to someone other than <paramref name="user"/> (for a clear message).</summary>
-    private async Task<bool> BelongsToAnotherUserAsync(string credentialJson, IdpUser user)
+    /// <summary>
+    /// The message for a failed assertion: a credential no longer registered (removed on the profile, or never
+    /// registered here) gets "no longer registered", since trying again can never work; another user's gets
+    /// "belongs to another account"; anything else "could not be verified".
+    /// </summary>
+    private async Task<string> RefusalOfAsync(string credentialJson, IdpUser? user)
+    {
+        if (CredentialIdOf(credentialJson) is not { } credentialId)
+            return "Passkey_Refused";
+        return await users.FindByPasskeyIdAsync(credentialId) switch
+        {
+            null => "Passkey_NotRegistered",
+            { } owner when user is not null && owner.Id != user.Id => "Passkey_OtherUser",
+            _ => "Passkey_Refused",
+        };
+    }
+
+    /// <summary>The credential id the response names (its <c>id</c>), or null when it names none.</summary>
+    private static byte[]? CredentialIdOf(string credentialJson)
     {
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(credentialJson, new System.Text.Json.JsonDocumentOptions { MaxDepth = 8 });
             if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("id", out var id) || id.ValueKind != System.Text.Json.JsonValueKind.String
-                || !TryCredentialId(id.GetString()!, out var credentialId))
-                return false;
-            return await users.FindByPasskeyIdAsync(credentialId) is { } owner && owner.Id != user.Id;
+                || !TryCredentialId(id.GetString()!, out var credentialId) || credentialId.Length == 0)
+                return null;
+            return credentialId;
         }
         catch (System.Text.Json.JsonException)
         {
-            return false;
+            return null;
         }
     }
 

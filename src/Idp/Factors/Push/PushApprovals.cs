@@ -78,10 +78,12 @@ public sealed class PushApprovals(
             .Select(r => r.CreatedAt)
             .ToListAsync(cancellationToken);
         if (recent.Count >= Options.MaxRequestsPerWindow)
-            return await RefuseAsync(http, subjectId, clientId, "request limit", recent[recent.Count - Options.MaxRequestsPerWindow] + Options.RequestWindow, cancellationToken);
+            return await RefuseAsync(http, subjectId, clientId, "request limit", recent[recent.Count - Options.MaxRequestsPerWindow] + Options.RequestWindow, cancellationToken,
+                await LastFailureAsync(subjectId, cancellationToken));
 
         if (await DenialWaitUntilAsync(subjectId, cancellationToken) is { } waitUntil && waitUntil > now)
-            return await RefuseAsync(http, subjectId, clientId, "wait after denial", waitUntil, cancellationToken);
+            return await RefuseAsync(http, subjectId, clientId, "wait after denial", waitUntil, cancellationToken,
+                await LastFailureAsync(subjectId, cancellationToken));
 
         var request = NewRequest(subjectId, now, isTest: false);
         request.ClientId = clientId;
@@ -97,12 +99,23 @@ public sealed class PushApprovals(
         return new(request, PushProblem.None);
     }
 
-    private async Task<PushRequestStart> RefuseAsync(HttpContext http, string subjectId, string? clientId, string reason, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    private async Task<PushRequestStart> RefuseAsync(HttpContext http, string subjectId, string? clientId, string reason, DateTimeOffset retryAt, CancellationToken cancellationToken, PushRequestState? lastFailure = null)
     {
         audit.Add(PushAuditEvents.Throttled, http, subjectId, clientId, reason);
         await db.SaveChangesAsync(cancellationToken);
         PushLog.Throttled(logger, subjectId, reason);
-        return new(null, PushProblem.TooManyRequests, retryAt);
+        return new(null, PushProblem.TooManyRequests, retryAt, lastFailure);
+    }
+
+    /// <summary>How the user's most recently decided request ended, when it was denied or got a wrong number.</summary>
+    private async Task<PushRequestState?> LastFailureAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var last = await db.PushRequests.AsNoTracking()
+            .Where(r => r.SubjectId == subjectId && !r.IsTest && r.DecidedAt != null)
+            .OrderByDescending(r => r.DecidedAt)
+            .Select(r => (PushRequestState?)r.State)
+            .FirstOrDefaultAsync(cancellationToken);
+        return last is PushRequestState.Denied or PushRequestState.WrongNumber ? last : null;
     }
 
     /// <summary>After n denials (or wrong numbers) since the last approval: no new request before the last one + 30 s·2ⁿ⁻¹ (at most 15 min).</summary>

@@ -37,7 +37,9 @@ public sealed record PushRequestView(
     bool IsTest);
 
 /// <summary>The result of an attempt to open a new approval request for a waiting browser.</summary>
-public sealed record PushRequestStart(PushRequest? Request, PushProblem Problem, DateTimeOffset? RetryAt = null);
+/// <param name="LastFailure">On a refusal: how the user's last request ended when it was denied or got a wrong
+/// number (what the waiting page tells the user instead of a bare "too many requests"); else null.</param>
+public sealed record PushRequestStart(PushRequest? Request, PushProblem Problem, DateTimeOffset? RetryAt = null, PushRequestState? LastFailure = null);
 
 
 public static class PushAuditEvents

@@ -71,6 +71,9 @@ public abstract class SecondFactorPageModel(SecondFactorFlow flow) : PageModel
     }
 
     /// <summary>Back to the password page (the pending sign-in expired or never was).</summary>
-    protected IActionResult Restart() =>
-        LocalRedirect(string.IsNullOrEmpty(RequestId) || RequestId.Length > 200 ? "/signin" : $"/signin?request_id={Uri.EscapeDataString(RequestId)}");
+    protected IActionResult Restart() => LocalRedirect(RestartLink);
+
+    /// <summary>The password page, for the portal's request when there is one.</summary>
+    public string RestartLink =>
+        string.IsNullOrEmpty(RequestId) || RequestId.Length > 200 ? "/signin" : $"/signin?request_id={Uri.EscapeDataString(RequestId)}";
 }

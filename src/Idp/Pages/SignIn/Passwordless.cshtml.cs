@@ -49,7 +49,8 @@ public sealed class PasswordlessModel(
                 await interaction.Engine!.BindSubjectAsync(Portal.RequestId, user.Id, cancellationToken);
             return LocalRedirect(interaction.ContinueUrl(Portal));
         }
-        ModelState.AddModelError("", text[outcome.Error!]);
+        // A removed passkey: trying again cannot work, the password (then another factor) can.
+        ModelState.AddModelError("", text[outcome.Error == "Passkey_NotRegistered" ? "Passwordless_NotRegistered" : outcome.Error!]);
         OptionsJson = await passkeys.BeginAssertionAsync(HttpContext, user: null);
         return Page();
     }

@@ -41,7 +41,6 @@ public sealed class PushChallengeModel(
     public AuthorizationContext? Portal { get; private set; }
     public PushRequest? Approval { get; private set; }
     public PushWaitView View { get; private set; }
-    public int RetrySeconds { get; private set; }
     public bool HasRecoveryCodes { get; private set; }
     public IReadOnlyList<ISecondFactor> Others { get; private set; } = [];
 
@@ -103,8 +102,14 @@ public sealed class PushChallengeModel(
         if (started.Request is null)
         {
             View = PushWaitView.TooSoon;
-            RetrySeconds = Math.Max(1, (int)Math.Ceiling(((started.RetryAt ?? clock.GetUtcNow()) - clock.GetUtcNow()).TotalSeconds));
-            ModelState.AddModelError("", text["Push_TooSoon", RetrySeconds]);
+            var wait = WaitText.Of((started.RetryAt ?? clock.GetUtcNow()) - clock.GetUtcNow(), text);
+            // Say what stopped the last request (the usual reason for the wait) rather than a bare "too many requests".
+            ModelState.AddModelError("", started.LastFailure switch
+            {
+                PushRequestState.WrongNumber => text["Push_WrongNumber_Wait", wait],
+                PushRequestState.Denied => text["Push_Denied_Wait", wait],
+                _ => text["Push_TooSoon", wait],
+            });
             return Page();
         }
         Approval = started.Request;

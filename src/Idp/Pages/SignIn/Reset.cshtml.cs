@@ -17,27 +17,39 @@ public sealed class ResetInput
 /// <summary>
 /// "Ich kann meinen zweiten Faktor nicht nutzen": the reset request form. Only after the right password (a pending
 /// sign-in that waits for a factor); without one the browser goes back to the password page and learns nothing.
+/// An open request leads to its status page; a decided one (say, rejected with the helpdesk's reason) is shown
+/// above the form, so the user learns the outcome here and not only from the e-mail.
 /// </summary>
-public sealed class ResetModel(SecondFactorFlow flow, HelpdeskRequests helpdesk, IStringLocalizer<HelpdeskResource> text) : SecondFactorPageModel(flow)
+public sealed class ResetModel(SecondFactorFlow flow, HelpdeskRequests helpdesk, SlaCalendar calendar, IStringLocalizer<HelpdeskResource> text) : SecondFactorPageModel(flow)
 {
     public const string Path = "/signin/reset";
 
     [BindProperty]
     public ResetInput Input { get; set; } = new();
 
+    /// <summary>The user's last request when it is decided (an open one redirects to the status page): shown above the form.</summary>
+    public ResetRequestView? Previous { get; private set; }
+
+    /// <summary>Back to the factor pages of this sign-in.</summary>
+    public string BackLink { get; private set; } = "/signin";
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await PrepareAsync() is { } redirect)
+        if (await PrepareAsync(cancellationToken) is { } redirect)
             return redirect;
-        if (await helpdesk.GetOpenForUserAsync(State!.User.Id, cancellationToken) is not null)
+        var latest = await helpdesk.GetLatestForUserAsync(State!.User.Id, cancellationToken);
+        if (latest is { IsOpen: true })
             return LocalRedirect(StepLink(ResetStatusModel.Path));
+        Previous = latest is null ? null : ResetRequestView.Of(latest, calendar);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await PrepareAsync() is { } redirect)
+        if (await PrepareAsync(cancellationToken) is { } redirect)
             return redirect;
+        if (await helpdesk.GetLatestForUserAsync(State!.User.Id, cancellationToken) is { IsOpen: false } previous)
+            Previous = ResetRequestView.Of(previous, calendar);
         if (Input.Reason is null || string.IsNullOrWhiteSpace(Input.Contact))
         {
             ModelState.AddModelError("", text["Reset_Invalid"]);
@@ -61,13 +73,14 @@ public sealed class ResetModel(SecondFactorFlow flow, HelpdeskRequests helpdesk,
         }
     }
 
-    private async Task<IActionResult?> PrepareAsync()
+    private async Task<IActionResult?> PrepareAsync(CancellationToken cancellationToken)
     {
         var state = await LoadStateAsync(allowSession: false);
         if (state is null)
             return Restart();
         if (state.Pending == PendingPurpose.Enrol)
             return LocalRedirect(StepLink(SecondFactorFlow.ChoosePath));
+        BackLink = await Flow.ChallengeUrlAsync(state.User.Id, state.RequestId, state.Then, cancellationToken: cancellationToken);
         return null;
     }
 }
