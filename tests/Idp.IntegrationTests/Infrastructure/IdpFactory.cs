@@ -30,6 +30,7 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Action<IServiceCollection>> _services = [];
     private readonly bool _ownsDatabase;
+    private string _environment = EnvironmentName;
     private bool _started;
 
     /// <summary>A node on a fresh database of this run's provider.</summary>
@@ -88,6 +89,14 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in settings)
             WithSetting(key, value);
+        return this;
+    }
+
+    /// <summary>Runs the node in another environment (<c>"Production"</c>) instead of <c>Testing</c>. Before start only.</summary>
+    public IdpFactory WithEnvironment(string environmentName)
+    {
+        EnsureNotStarted();
+        _environment = environmentName;
         return this;
     }
 
@@ -210,7 +219,7 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         _started = true;
-        builder.UseEnvironment(EnvironmentName);
+        builder.UseEnvironment(_environment);
         // UseSetting writes host configuration, which Program sees while it builds (AddIdp reads Idp:Database early).
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
