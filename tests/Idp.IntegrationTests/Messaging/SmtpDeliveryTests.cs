@@ -28,8 +28,9 @@ public sealed partial class SmtpDeliveryTests
         var confirmed = await browser.GetAsync(link[IdpFactory.Issuer.Length..]);
         Assert.Contains("confirmed", confirmed.Notice());
 
-        var row = await factory.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Recipient == "smtp.user@example.test"));
-        Assert.NotNull(row.SentAt);
+        // The sink has the message a moment before the dispatcher records it as sent.
+        await EventuallyAsync(async () => (await RowAsync(factory, "smtp.user@example.test")).SentAt is not null);
+        var row = await RowAsync(factory, "smtp.user@example.test");
         Assert.Equal(1, row.Attempts);
         Assert.Null(row.ClaimedBy);
     }
@@ -140,7 +141,7 @@ public sealed partial class SmtpDeliveryTests
         await WaitForMailAsync(sink, cluster.NodeA, count);
         cluster.Clock.Advance(TimeSpan.FromMinutes(10));
         await Task.WhenAll(cluster.NodeA.DispatchAsync(), cluster.NodeB.DispatchAsync());
-        await Task.Delay(500);
+        await EventuallyAsync(() => cluster.NodeA.WithDbAsync(db => db.Outbox.AllAsync(m => m.SentAt != null)));
 
         var subjects = sink.Received.Select(m => m.Subject).ToList();
         Assert.Equal(count, subjects.Count);
@@ -207,6 +208,13 @@ public sealed partial class SmtpDeliveryTests
 
     private static Task<OutboxMessage> RowAsync(IdpFactory factory, string recipient) =>
         factory.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Recipient == recipient));
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+    }
 
     /// <summary>Waits for the background dispatcher, moving the fake clock a poll interval now and then.</summary>
     private static async Task<IReadOnlyCollection<MimeKit.MimeMessage>> WaitForMailAsync(SmtpSink sink, IdpFactory factory, int count = 1)
