@@ -161,6 +161,8 @@ idp_env=(
   "Idp__Database__Provider=$DB_PROVIDER"
   "Idp__Database__ConnectionString=$DB_CONNECTION"
   "Idp__KeyEncryptionKey=$KEK"
+  # No mail server here: e-mails stay in the outbox (Production refuses to start without one otherwise).
+  "Idp__Email__Mode=OutboxOnly"
   "Idp__Clients__0__ClientId=$CLIENT_ID"
   "Idp__Clients__0__DisplayName=Benchmark client"
   "Idp__Clients__0__Secret=$CLIENT_SECRET"

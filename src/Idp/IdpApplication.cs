@@ -6,6 +6,7 @@ using Idp.Factors;
 using Idp.Factors.Push;
 using Idp.Factors.Push.WebPush;
 using Idp.Helpdesk;
+using Idp.Messaging;
 using Idp.Operations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class IdpApplication
         services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
         services.AddIdpUserInterface();
         services.AddIdpJobs(builder.Configuration);
+        services.AddIdpEmailDelivery();
         services.AddIdpOperations(builder.Configuration);
         return builder;
     }

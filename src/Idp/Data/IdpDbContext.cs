@@ -143,7 +143,10 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
         {
             message.Property(m => m.Recipient).HasMaxLength(256);
             message.Property(m => m.Subject).HasMaxLength(256);
+            message.Property(m => m.ClaimedBy).HasMaxLength(100);
+            message.Property(m => m.LastError).HasMaxLength(500);
             message.HasIndex(m => m.CreatedAt);
+            message.HasIndex(m => new { m.SentAt, m.FailedAt, m.NextAttemptAt });
         });
 
         builder.Entity<AuditEvent>(audit =>

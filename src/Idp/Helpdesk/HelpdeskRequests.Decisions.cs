@@ -39,6 +39,8 @@ public sealed partial class HelpdeskRequests
         if (request.SubjectId == agentId)
             return new DecisionResult(DecisionOutcome.OwnRequest, request);
         var now = clock.GetUtcNow();
+        // The decision and the user's e-mail (outbox) commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var done = await db.Set<ResetRequest>()
             .Where(r => r.Id == requestId && r.State == ResetRequestState.Open)
             .ExecuteUpdateAsync(s => s
@@ -51,10 +53,10 @@ public sealed partial class HelpdeskRequests
             return new DecisionResult(DecisionOutcome.NotOpen, request);
         Audit(HelpdeskAuditEvents.RequestRejected, request.SubjectId, agentId, http, $"{request.Reference}: {reason}");
         await db.SaveChangesAsync(cancellationToken);
-        HelpdeskLog.Decided(logger, request.Reference, "rejected", agentId);
         request = await FindAsync(requestId, cancellationToken);
-        if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request!.SubjectId, cancellationToken) is { } user)
-            await emails.SendDecidedAsync(user, request!, cancellationToken);
+        await SendDecidedAsync(request!, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        HelpdeskLog.Decided(logger, request!.Reference, "rejected", agentId);
         return new DecisionResult(DecisionOutcome.Done, request);
     }
 
@@ -135,15 +137,21 @@ public sealed partial class HelpdeskRequests
             var by = request.FirstApprovedBy is null ? "" : $" (first approval {request.FirstApprovedBy})";
             Audit(what, request.SubjectId, agentId, http, $"{request.Reference}{by}: {note}".TrimEnd(' ', ':'));
             await db.SaveChangesAsync(cancellationToken);
+            await SendDecidedAsync((await FindAsync(requestId, cancellationToken))!, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         // Committed: now the portals of the ended sessions may be told (back-channel logout, in the background).
         revocation.NotifyCommitted();
         HelpdeskLog.Decided(logger, request.Reference, resolution.ToString(), agentId);
         request = await FindAsync(requestId, cancellationToken);
-        if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request!.SubjectId, cancellationToken) is { } user)
-            await emails.SendDecidedAsync(user, request!, cancellationToken);
         return new DecisionResult(DecisionOutcome.Done, request, passCode, passExpires);
+    }
+
+    /// <summary>Writes the decision e-mail to the outbox, inside the caller's transaction.</summary>
+    private async Task SendDecidedAsync(ResetRequest decided, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == decided.SubjectId, cancellationToken) is { } user)
+            await emails.SendDecidedAsync(user, decided, cancellationToken);
     }
 
     /// <summary>

@@ -83,6 +83,8 @@ public sealed partial class HelpdeskRequests(
         };
         db.Set<ResetRequest>().Add(request);
         Audit(HelpdeskAuditEvents.RequestSubmitted, user.Id, user.Id, http, $"{request.Reference} reason={request.Reason}");
+        // The request and its confirmation e-mail (outbox) commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -94,8 +96,9 @@ public sealed partial class HelpdeskRequests(
             var existing = await GetOpenForUserAsync(user.Id, cancellationToken);
             return existing is not null ? new SubmitResult(SubmitOutcome.AlreadyOpen, existing) : throw new InvalidOperationException("Reset request could not be stored.");
         }
-        HelpdeskLog.Submitted(logger, request.Reference, user.Id, request.DueAt);
         await emails.SendSubmittedAsync(user, request, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        HelpdeskLog.Submitted(logger, request.Reference, user.Id, request.DueAt);
         return new SubmitResult(SubmitOutcome.Created, request);
     }
 

@@ -7,6 +7,7 @@ public static class MessagingServiceCollectionExtensions
 {
     public static IServiceCollection AddIdpMessaging(this IServiceCollection services)
     {
+        services.AddSingleton<OutboxSignal>();
         services.AddScoped<OutboxSender>();
         services.AddScoped<IEmailSender>(provider => provider.GetRequiredService<OutboxSender>());
         services.AddSettings<SmsGatewayOptions>(SmsGatewayOptions.Section);
@@ -17,6 +18,18 @@ public static class MessagingServiceCollectionExtensions
         services.AddScoped<ISmsSender>(provider => string.IsNullOrEmpty(provider.GetRequiredService<IOptions<SmsGatewayOptions>>().Value.Url)
             ? provider.GetRequiredService<OutboxSender>()
             : provider.GetRequiredService<HttpSmsSender>());
+        return services;
+    }
+
+    /// <summary>E-mail delivery from the outbox (<c>Idp:Email</c>): on Idp's nodes only; other apps on the database just write to the outbox.</summary>
+    public static IServiceCollection AddIdpEmailDelivery(this IServiceCollection services)
+    {
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<EmailOptions>, EmailOptionsDefaults>();
+        services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton<IEmailTransport, SmtpEmailTransport>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService<OutboxDispatcherService>();
         return services;
     }
 }

@@ -4,10 +4,11 @@ using Idp.Data.Entities;
 namespace Idp.Messaging;
 
 /// <summary>
-/// Writes e-mails and SMS to the database outbox instead of sending them. A real transport can read the outbox
-/// (or replace this registration); in Development the messages are shown at <c>/dev/outbox</c>.
+/// Writes e-mails and SMS to the database outbox, in the caller's transaction when it has one (so a message exists
+/// exactly when the change that caused it was committed). The outbox dispatcher delivers the e-mails over SMTP
+/// (<c>Idp:Email:Mode=Smtp</c>); in Development the messages are shown at <c>/dev/outbox</c>.
 /// </summary>
-public sealed class OutboxSender(IdpDbContext db, TimeProvider clock, ILogger<OutboxSender> logger) : IEmailSender, ISmsSender
+public sealed class OutboxSender(IdpDbContext db, TimeProvider clock, OutboxSignal signal, ILogger<OutboxSender> logger) : IEmailSender, ISmsSender
 {
     public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default) =>
         WriteAsync(OutboxChannel.Email, message.To, message.Subject, message.Body, cancellationToken);
@@ -17,16 +18,20 @@ public sealed class OutboxSender(IdpDbContext db, TimeProvider clock, ILogger<Ou
 
     private async Task WriteAsync(OutboxChannel channel, string recipient, string subject, string body, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var row = new OutboxMessage
         {
             Channel = channel,
             Recipient = recipient,
             Subject = subject,
             Body = body,
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = now,
+            NextAttemptAt = now,
         };
         db.Outbox.Add(row);
         await db.SaveChangesAsync(cancellationToken);
+        if (channel == OutboxChannel.Email)
+            signal.Notify();
         // The body holds links with tokens: log only that a message was queued.
         MessagingLog.Queued(logger, channel, row.Id);
     }

@@ -97,8 +97,10 @@ internal sealed class OutboxHealthCheck(IdpDbContext db, TimeProvider clock, IOp
             return HealthCheckResult.Healthy("Not checked (Idp:Health:OutboxMaxAge is unset).");
         var backlog = await OutboxBacklog.ReadAsync(db, cancellationToken);
         var age = backlog.Oldest is { } oldest ? clock.GetUtcNow() - oldest : TimeSpan.Zero;
+        // Given-up e-mails are reported, not failed on: no node can deliver them by restarting or waiting.
+        var failed = backlog.Failed > 0 ? $" {backlog.Failed} e-mail(s) given up." : "";
         return age <= maxAge
-            ? HealthCheckResult.Healthy($"{backlog.Count} message(s) waiting.")
-            : new HealthCheckResult(context.Registration.FailureStatus, $"{backlog.Count} message(s) waiting; the oldest for {age:c}, longer than {maxAge:c}.");
+            ? HealthCheckResult.Healthy($"{backlog.Count} e-mail(s) waiting.{failed}")
+            : new HealthCheckResult(context.Registration.FailureStatus, $"{backlog.Count} e-mail(s) waiting; the oldest for {age:c}, longer than {maxAge:c}.{failed}");
     }
 }

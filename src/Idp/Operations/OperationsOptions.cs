@@ -9,8 +9,8 @@ public sealed class HealthOptions
     public const string Section = "Idp:Health";
 
     /// <summary>
-    /// Ready fails when the oldest message waiting in the outbox is older than this. Unset (the default): the outbox
-    /// is not checked, as nothing takes messages out of it unless a relay is deployed.
+    /// Ready fails when the oldest e-mail waiting in the outbox (neither sent nor given up) is older than this. Unset
+    /// (the default): not checked; set it with <c>Idp:Email:Mode=Smtp</c>, where the dispatcher empties the outbox.
     /// </summary>
     public TimeSpan? OutboxMaxAge { get; set; }
 

@@ -90,6 +90,8 @@ public sealed class PushDecisions(
         if (request.State is not (PushRequestState.Denied or PushRequestState.WrongNumber))
             return PushProblem.InvalidRequest;
         var now = clock.GetUtcNow();
+        // The report and the warning e-mail (outbox) commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.PushRequests.Where(r => r.Id == request.Id && r.ReportedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReportedAt, now), cancellationToken) != 1)
             return PushProblem.None;
@@ -103,6 +105,7 @@ public sealed class PushDecisions(
             var body = text["Push_Mail_NotMe_Body", user.FullName, user.AccountNumber, request.PortalName, when, request.IpAddress ?? "–", PushApprovals.BrowserName(request.UserAgent) ?? "–", idpOptions.Value.Issuer.TrimEnd('/') + "/forgot-password"].Value;
             await email.SendAsync(new EmailMessage(user.Email, text["Push_Mail_NotMe_Subject"].Value, body), cancellationToken);
         }
+        await transaction.CommitAsync(cancellationToken);
         return PushProblem.None;
     }
 }

@@ -45,6 +45,7 @@ public sealed class RegisterInput
 public sealed class RegisterModel(
     AccountRegistration registration,
     AccountEmails emails,
+    Data.IdpDbContext db,
     PortalInteraction interaction,
     IOptions<IdpOptions> options,
     IOptions<IdentityOptions> identity,
@@ -77,6 +78,8 @@ public sealed class RegisterModel(
         if (!ModelState.IsValid)
             return Page();
 
+        // The account and its confirmation e-mail (outbox) commit together: never an account whose mail was lost.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await registration.RegisterAsync(
             new RegistrationRequest(Input.Email!, Input.GivenName!, Input.FamilyName!, Input.Password!, CultureInfo.CurrentUICulture.TwoLetterISOLanguageName),
             HttpContext,
@@ -88,9 +91,10 @@ public sealed class RegisterModel(
         }
 
         var user = result.User!;
-        UiLog.Registered(logger, user.Id);
         var portal = await interaction.GetContextAsync(RequestId, cancellationToken);
         await emails.SendConfirmationAsync(user, portal?.RequestId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        UiLog.Registered(logger, user.Id);
         TempData[AccountNumberKey] = user.AccountNumber;
         return RedirectToPage("/Register/Done", new { request_id = portal?.RequestId });
     }

@@ -1,0 +1,145 @@
+using System.Linq.Expressions;
+using System.Security.Cryptography;
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.Operations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Idp.Messaging;
+
+/// <summary>
+/// Delivers due outbox e-mails over SMTP. Each message is claimed with a conditional update (free or its claim
+/// expired) before it is sent, so of several nodes exactly one sends it; a failure is retried with exponential
+/// backoff and jitter until <c>Idp:Email:GiveUpAfter</c> after the message was written, then it is marked failed.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IEmailTransport transport,
+    TimeProvider clock,
+    IOptions<EmailOptions> options,
+    IdpMetrics metrics,
+    ILogger<OutboxDispatcher> logger)
+{
+    private const int BatchSize = 20;
+    private const int MaxErrorLength = 500;
+
+    // One claim token per dispatcher instance (node): a stale claim of another node can never confirm this one's work.
+    private readonly string _claimToken = $"{Environment.MachineName}/{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
+
+    /// <summary>Sends every e-mail due now; returns how many were sent.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
+    {
+        var sent = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
+            var due = await db.Outbox.Where(Due(clock.GetUtcNow()))
+                .OrderBy(m => m.NextAttemptAt)
+                .Select(m => m.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            var claimed = 0;
+            foreach (var id in due)
+            {
+                if (!await ClaimAsync(db, id, cancellationToken))
+                    continue; // another node has it
+                claimed++;
+                if (await DeliverAsync(db, id, cancellationToken))
+                    sent++;
+            }
+            if (claimed == 0)
+                return sent;
+        }
+    }
+
+    private static Expression<Func<OutboxMessage, bool>> Due(DateTimeOffset now) => m =>
+        m.Channel == OutboxChannel.Email && m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now
+        && (m.ClaimedUntil == null || m.ClaimedUntil <= now);
+
+    private async Task<bool> ClaimAsync(IdpDbContext db, long id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + options.Value.ClaimTimeout;
+        return await db.Outbox.Where(m => m.Id == id).Where(Due(now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedBy, _claimToken).SetProperty(m => m.ClaimedUntil, until), cancellationToken) == 1;
+    }
+
+    private async Task<bool> DeliverAsync(IdpDbContext db, long id, CancellationToken cancellationToken)
+    {
+        var message = await db.Outbox.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
+        var giveUpAt = message.CreatedAt + options.Value.GiveUpAfter;
+        var attempts = message.Attempts + 1;
+        if (clock.GetUtcNow() > giveUpAt)
+        {
+            // Written long ago (e.g. while no node delivered): its links have likely expired; do not send it now.
+            await FinishAsync(db, id, s => s.SetProperty(m => m.FailedAt, clock.GetUtcNow()).SetProperty(m => m.LastError, "Not delivered within Idp:Email:GiveUpAfter."), cancellationToken);
+            LogGaveUp(id, message.Attempts);
+            return false;
+        }
+        try
+        {
+            await transport.DeliverAsync(message, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.MessageFailed("email");
+            var error = Describe(exception);
+            var now = clock.GetUtcNow();
+            if (now >= giveUpAt)
+            {
+                await FinishAsync(db, id, s => s.SetProperty(m => m.FailedAt, now).SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LastError, error), cancellationToken);
+                LogGaveUp(id, attempts);
+            }
+            else
+            {
+                var next = now + Backoff(attempts);
+                if (next > giveUpAt)
+                    next = giveUpAt; // one last attempt at the deadline
+                await FinishAsync(db, id, s => s.SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LastError, error), cancellationToken);
+                LogRetry(id, attempts, next, error);
+            }
+            return false;
+        }
+        await FinishAsync(db, id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), cancellationToken);
+        LogSent(id, attempts);
+        return true;
+    }
+
+    /// <summary>Records the outcome and releases the claim; only while the claim is still this dispatcher's.</summary>
+    private Task<int> FinishAsync(
+        IdpDbContext db,
+        long id,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<OutboxMessage>> outcome,
+        CancellationToken cancellationToken) =>
+        db.Outbox.Where(m => m.Id == id && m.ClaimedBy == _claimToken).ExecuteUpdateAsync(s =>
+        {
+            outcome(s);
+            s.SetProperty(m => m.ClaimedBy, (string?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null);
+        }, cancellationToken);
+
+    /// <summary><c>RetryDelay</c> doubled per earlier failure, capped at <c>MaxRetryDelay</c>, then a random point in its upper half.</summary>
+    internal TimeSpan Backoff(int failedAttempts)
+    {
+        var settings = options.Value;
+        var exponent = Math.Min(failedAttempts - 1, 30);
+        var delay = TimeSpan.FromTicks((long)Math.Min(settings.RetryDelay.Ticks * Math.Pow(2, exponent), settings.MaxRetryDelay.Ticks));
+        return delay * (0.5 + Random.Shared.NextDouble() * 0.5);
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var text = $"{exception.GetType().Name}: {exception.Message}";
+        return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+    }
+
+    [LoggerMessage(EventId = 2191, Level = LogLevel.Information, Message = "E-mail {MessageId} sent (attempt {Attempt})")]
+    private partial void LogSent(long messageId, int attempt);
+
+    [LoggerMessage(EventId = 2192, Level = LogLevel.Warning, Message = "E-mail {MessageId} not delivered (attempt {Attempt}), next attempt at {NextAttemptAt}: {Error}")]
+    private partial void LogRetry(long messageId, int attempt, DateTimeOffset nextAttemptAt, string error);
+
+    [LoggerMessage(EventId = 2193, Level = LogLevel.Error, Message = "E-mail {MessageId} given up after {Attempts} attempt(s) and marked failed")]
+    private partial void LogGaveUp(long messageId, int attempts);
+}
