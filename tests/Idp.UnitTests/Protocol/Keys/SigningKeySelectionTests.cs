@@ -26,7 +26,7 @@ public sealed class SigningKeySelectionTests
     [Fact]
     public void Select_NoneActive_RetiredKeyKeepsSigning_WaitingKeyNeverSignsEarly()
     {
-        SigningKey[] keys = [Key("retired", "RS256", activates: -40, retires: -10), Key("waiting", "RS256", activates: 1, retires: 31)];
+        SigningKey[] keys = [Key("retired", "RS256", activates: -40, retires: -10, expires: 5), Key("waiting", "RS256", activates: 1, retires: 31)];
 
         // The waiting key may not be in every relying party's JWKS yet; the retired one still is.
         Assert.Equal("retired", SigningKeySelection.Select(keys, "RS256", Now)?.Id);
