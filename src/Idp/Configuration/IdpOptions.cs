@@ -82,6 +82,18 @@ public sealed class SigningKeyOptions
 
     /// <summary>How often the rotation job looks at the keys.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often each node re-reads the key set from the database: a key made elsewhere (another node, the admin
+    /// area) is in every node's JWKS within this time. The same value on Idp and the admin area.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The JWKS's <c>Cache-Control</c> max-age: how long relying parties and proxies may keep it.</summary>
+    public TimeSpan JwksMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>When a key made at <paramref name="createdAt"/> is in the JWKS of every node.</summary>
+    public DateTimeOffset PublishedEverywhereAt(DateTimeOffset createdAt) => createdAt + RefreshInterval;
 }
 
 public sealed class SessionOptions

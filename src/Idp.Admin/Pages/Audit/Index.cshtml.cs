@@ -5,6 +5,7 @@ using Idp.Admin.Authentication;
 using Idp.Admin.Infrastructure;
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Helpdesk;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ namespace Idp.Admin.Pages.Audit;
 
 /// <summary>The audit log: every admin and security event, filtered by type, user or staff member, text and time; exportable as CSV.</summary>
 [Authorize(Policy = StaffPolicies.Supervisor)]
-public sealed class IndexModel(IdpDbContext db, AuditTrail audit) : PageModel
+public sealed class IndexModel(IdpDbContext db, AuditTrail audit, SlaCalendar calendar) : PageModel
 {
     public const int PageSize = 100;
     public const int MaxExport = 100_000;
@@ -76,12 +77,13 @@ public sealed class IndexModel(IdpDbContext db, AuditTrail audit) : PageModel
         }
         if (From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            // Days are the helpdesk's local days, as the times in the list are.
+            var start = calendar.StartOfLocalDay(from);
             query = query.Where(e => e.OccurredAt >= start);
         }
         if (To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = calendar.StartOfLocalDay(to.AddDays(1));
             query = query.Where(e => e.OccurredAt < end);
         }
         return query.OrderByDescending(e => e.Id);

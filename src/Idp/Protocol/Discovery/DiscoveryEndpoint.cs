@@ -58,12 +58,18 @@ public sealed class DiscoveryEndpoint(IOptions<IdpOptions> options)
     };
 }
 
-public sealed class JwksEndpoint(ISigningKeyStore keys)
+/// <summary>
+/// The JWKS (RFC 7517). Its max-age (<c>Idp:SigningKeys:JwksMaxAge</c>) is shorter than the time between a key's
+/// publication and its first use (checked at start-up), so a relying party's cached copy never lacks a signing key.
+/// </summary>
+public sealed class JwksEndpoint(ISigningKeyStore keys, IOptions<IdpOptions> options)
 {
+    private readonly string _cacheControl = $"public, max-age={(long)options.Value.SigningKeys.JwksMaxAge.TotalSeconds}";
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var document = await keys.GetJwksDocumentAsync(http.RequestAborted);
-        http.Response.Headers.CacheControl = "public, max-age=3600";
+        http.Response.Headers.CacheControl = _cacheControl;
         return Results.Bytes(document, "application/json");
     }
 }

@@ -1,4 +1,6 @@
+using Idp.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Idp.Protocol.Keys;
 
@@ -14,6 +16,7 @@ public static class KeysServiceCollectionExtensions
         services.TryAddSingleton<SigningKeyStore>();
         services.TryAddSingleton<ISigningKeyStore>(provider => provider.GetRequiredService<SigningKeyStore>());
         services.TryAddScoped<SigningKeyManager>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdpOptions>, SigningKeyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IStartupInitializer, SigningKeyInitializer>());
         return services;
     }

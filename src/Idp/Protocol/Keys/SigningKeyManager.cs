@@ -9,11 +9,16 @@ using Microsoft.Extensions.Options;
 
 namespace Idp.Protocol.Keys;
 
-/// <summary>What an administrator sees of a signing key (never key material).</summary>
+/// <summary>
+/// What an administrator sees of a signing key (never key material). <paramref name="PublishedEverywhereAt"/>: by then
+/// every node's JWKS lists it (created + <c>Idp:SigningKeys:RefreshInterval</c>); it signs from
+/// <paramref name="ActivatesAt"/>, which for a rotated key is later by more than the JWKS cache time.
+/// </summary>
 public sealed record SigningKeyInfo(
     string KeyId,
     string Algorithm,
     DateTimeOffset CreatedAt,
+    DateTimeOffset PublishedEverywhereAt,
     DateTimeOffset ActivatesAt,
     DateTimeOffset RetiresAt,
     DateTimeOffset ExpiresAt,
@@ -232,8 +237,8 @@ public sealed partial class SigningKeyManager(
         return await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
     }
 
-    private static SigningKeyInfo ToInfo(SigningKey key, DateTimeOffset now, IEnumerable<SigningKey>? all = null) =>
-        new(key.Id, key.Algorithm, key.CreatedAt, key.ActivatesAt, key.RetiresAt, key.ExpiresAt,
+    private SigningKeyInfo ToInfo(SigningKey key, DateTimeOffset now, IEnumerable<SigningKey>? all = null) =>
+        new(key.Id, key.Algorithm, key.CreatedAt, KeyOptions.PublishedEverywhereAt(key.CreatedAt), key.ActivatesAt, key.RetiresAt, key.ExpiresAt,
             IsSigning: all is not null && SigningKeySelection.Select(all, key.Algorithm, now) == key);
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Created {Algorithm} signing key {KeyId}, signing from {ActivatesAt:O}")]

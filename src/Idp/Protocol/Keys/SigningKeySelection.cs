@@ -7,13 +7,15 @@ internal static class SigningKeySelection
 {
     /// <summary>
     /// Among <paramref name="keys"/> of one algorithm that are published (now &lt; ExpiresAt): the active one
-    /// (ActivatesAt &lt;= now &lt; RetiresAt) with the newest ActivatesAt; if none is active (a fresh install, or a
-    /// node whose clock is a little behind), the newest published one, so Idp can always sign. Ties break on
-    /// CreatedAt, then on the kid, so every node picks the same key even if two were made at once.
+    /// (ActivatesAt &lt;= now &lt; RetiresAt) with the newest ActivatesAt. If none is active (the rotation is late), the
+    /// newest key that has signed before (a retired one), since a key that has not reached its ActivatesAt may not be
+    /// in every relying party's JWKS yet. Only if there is no such key (a fresh install seen by a node whose clock is a
+    /// little behind) the newest published one, so Idp can always sign. Ties break on CreatedAt, then on the kid, so
+    /// every node picks the same key even if two were made at once.
     /// </summary>
     public static SigningKey? Select(IEnumerable<SigningKey> keys, string algorithm, DateTimeOffset now)
     {
-        SigningKey? active = null, newest = null;
+        SigningKey? active = null, retired = null, newest = null;
         foreach (var key in keys)
         {
             if (key.Algorithm != algorithm || key.ExpiresAt <= now)
@@ -22,8 +24,10 @@ internal static class SigningKeySelection
                 newest = key;
             if (key.ActivatesAt <= now && now < key.RetiresAt && IsNewer(key, active))
                 active = key;
+            if (key.ActivatesAt <= now && IsNewer(key, retired))
+                retired = key;
         }
-        return active ?? newest;
+        return active ?? retired ?? newest;
     }
 
     private static bool IsNewer(SigningKey key, SigningKey? than) =>

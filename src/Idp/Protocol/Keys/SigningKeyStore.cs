@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Idp.Protocol.Keys;
@@ -9,7 +11,8 @@ namespace Idp.Protocol.Keys;
 /// <summary>
 /// The signing keys, loaded from the database, decrypted once and kept in memory. The hot path
 /// (<see cref="GetSigningCredentialsAsync"/>) reads an immutable snapshot and neither queries nor allocates; the
-/// snapshot is reloaded at most every <see cref="RefreshInterval"/> (so nodes agree without restarts), at once when
+/// snapshot is reloaded at most every <see cref="SigningKeyOptions.RefreshInterval"/> (so nodes agree without restarts, and a
+/// key the admin area made in the database is published within that time), at once when
 /// a key activates, retires or expires, and when <see cref="Invalidate"/> is called after a change on this node.
 /// While one caller reloads, the others go on with the previous snapshot; if a reload fails the previous
 /// snapshot stays in use and the reload is retried after <see cref="RetryDelay"/>.
@@ -18,10 +21,12 @@ public sealed partial class SigningKeyStore(
     IServiceScopeFactory scopeFactory,
     SecretProtector protector,
     TimeProvider timeProvider,
+    IOptions<IdpOptions> options,
     ILogger<SigningKeyStore> logger) : ISigningKeyStore
 {
     /// <summary>Upper bound on how stale a node's view of the keys is.</summary>
-    internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(60);
+    private readonly TimeSpan _refreshInterval = options.Value.SigningKeys.RefreshInterval;
+
     internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>How often an unknown algorithm may force a reload (a fresh install whose keys another node just made).</summary>
@@ -174,7 +179,7 @@ public sealed partial class SigningKeyStore(
         var snapshot = new Snapshot(
             Version: version,
             LoadedAt: now,
-            ReloadAt: Min(now + RefreshInterval, NextTransition(usable, now)),
+            ReloadAt: Min(now + _refreshInterval, NextTransition(usable, now)),
             Rs256: rs256 is null ? null : material[rs256.Id].Loaded.Credentials,
             Es256: es256 is null ? null : material[es256.Id].Loaded.Credentials,
             ValidationKeys: usable.Select(k => material[k.Id].Loaded.ValidationKey).ToArray(),

@@ -24,11 +24,21 @@ public sealed class SigningKeySelectionTests
     }
 
     [Fact]
-    public void Select_NoneActiveYet_PicksNewestPublished()
+    public void Select_NoneActive_RetiredKeyKeepsSigning_WaitingKeyNeverSignsEarly()
     {
-        SigningKey[] keys = [Key("retired", "RS256", activates: -40, retires: -10), Key("waiting", "RS256", activates: 1, retires: 31)];
+        SigningKey[] keys = [Key("retired", "RS256", activates: -40, retires: -10, expires: 5), Key("waiting", "RS256", activates: 1, retires: 31)];
 
-        Assert.Equal("waiting", SigningKeySelection.Select(keys, "RS256", Now)?.Id);
+        // The waiting key may not be in every relying party's JWKS yet; the retired one still is.
+        Assert.Equal("retired", SigningKeySelection.Select(keys, "RS256", Now)?.Id);
+    }
+
+    [Fact]
+    public void Select_OnlyWaitingKeys_PicksNewestPublished()
+    {
+        // A node whose clock is a little behind the one that made the first key of a fresh install: Idp must sign.
+        SigningKey[] keys = [Key("first", "RS256", activates: 1, retires: 31)];
+
+        Assert.Equal("first", SigningKeySelection.Select(keys, "RS256", Now)?.Id);
     }
 
     [Fact]

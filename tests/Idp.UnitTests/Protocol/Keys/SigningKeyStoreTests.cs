@@ -249,7 +249,7 @@ public sealed class SigningKeyStoreTests
         Assert.Contains(rotated.KeyId, await SigningKeyManagerTests.JwksKeyIdsAsync(nodeA)); // this node at once
         Assert.Equal(before, await SigningKeyManagerTests.JwksKeyIdsAsync(nodeB));            // the other within a minute
 
-        nodeB.Clock.Advance(SigningKeyStore.RefreshInterval);
+        nodeB.Clock.Advance(new Idp.Configuration.SigningKeyOptions().RefreshInterval);
         Assert.Contains(rotated.KeyId, await SigningKeyManagerTests.JwksKeyIdsAsync(nodeB));
         // Unchanged keys are not rebuilt: the same credentials (and cached signature providers) go on.
         Assert.Same(credentialsBefore, await nodeB.Store.GetSigningCredentialsAsync("RS256"));
