@@ -11,6 +11,8 @@ public static class MessagingServiceCollectionExtensions
         services.AddScoped<OutboxSender>();
         services.AddScoped<IEmailSender>(provider => provider.GetRequiredService<OutboxSender>());
         services.AddSettings<SmsGatewayOptions>(SmsGatewayOptions.Section);
+        // Known to every app on the database (the admin area may share Idp's configuration); bound where mail is sent.
+        services.AddKnownSettings(EmailOptions.Section, typeof(EmailOptions));
         services.AddSingleton<IValidateOptions<SmsGatewayOptions>, SmsGatewayOptionsValidator>();
         services.AddHttpClient(HttpSmsSender.ClientName);
         services.AddScoped<HttpSmsSender>();
@@ -24,7 +26,7 @@ public static class MessagingServiceCollectionExtensions
     /// <summary>E-mail delivery from the outbox (<c>Idp:Email</c>): on Idp's nodes only; other apps on the database just write to the outbox.</summary>
     public static IServiceCollection AddIdpEmailDelivery(this IServiceCollection services)
     {
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateOnStart();
+        services.AddSettings<EmailOptions>(EmailOptions.Section);
         services.AddSingleton<IPostConfigureOptions<EmailOptions>, EmailOptionsDefaults>();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         services.AddSingleton<IEmailTransport, SmtpEmailTransport>();

@@ -14,8 +14,6 @@ public static class PushServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         services.AddScoped<PushApprovals>();
         services.AddScoped<PushDeviceRegistrations>();
-        // The device API checks passwords as the sign-in form does; the admin area (core services only) needs it too.
-        services.TryAddScoped<PasswordSignIn>();
         services.AddScoped<PushDeviceCredentials>();
         services.AddScoped<PushDecisions>();
         services.AddScoped<PushDeliverer>();
