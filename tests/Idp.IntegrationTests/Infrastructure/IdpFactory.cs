@@ -101,14 +101,6 @@ public sealed class IdpFactory : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>Runs the node in another environment (<c>"Production"</c>) instead of <c>Testing</c>. Before start only.</summary>
-    public IdpFactory WithEnvironment(string environmentName)
-    {
-        EnsureNotStarted();
-        _environment = environmentName;
-        return this;
-    }
-
     /// <summary>Writes what the application logs to the test's output (shown when the test fails).</summary>
     public IdpFactory WithOutput(Xunit.Abstractions.ITestOutputHelper output)
     {

@@ -189,6 +189,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     private static IdpFactory ProductionFactory() => new IdpFactory()
         .WithEnvironment("Production")
+        .WithSetting("Idp:Email:Mode", "OutboxOnly")
         .WithClient("fuzz-portal")
         .WithClient(ConfidentialClient, c =>
         {

@@ -75,6 +75,7 @@ public sealed class StartupSettingsTests : IDisposable
         start.Environment["Idp__Issuer"] = "https://id.example";
         start.Environment["Idp__KeyEncryptionKey"] = IdpFactory.NewKeyEncryptionKey();
         start.Environment["Idp__Database__ConnectionString"] = $"Data Source={Path.Combine(_directory, "idp.db")}";
+        start.Environment["Idp__Email__Mode"] = "OutboxOnly";
         foreach (var (key, value) in settings)
             start.Environment[key] = value;
 
