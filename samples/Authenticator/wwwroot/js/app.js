@@ -1,49 +1,24 @@
 // The companion authenticator: accounts ("Zugänge"), add account, confirm with the SMS code, pending approvals
 // ("Freigabe") with number matching, remove account. Hash routes: #/accounts, #/add, #/confirm/<id>, #/approve,
 // #/remove/<credentialId>. Open, the app hears of requests through each account's event stream; closed, through
-// Web Push (sw.js shows a notification that opens #/approve).
+// Web Push (sw.js shows a notification that opens #/approve). The list of requests itself is requests.js.
 (function () {
     'use strict';
     var t = I18n.t;
     var Api = IdpApi;
     var main = document.getElementById('main');
-    var pending = {};          // requestId -> { account, request }
     var streams = {};          // credentialId -> AbortController
     var accountsCache = [];
+    var el = Ui.el;
+    var message = Ui.message;
+    var errorText = Ui.errorText;
 
     // ---- small DOM helpers ------------------------------------------------------------------------
-    function el(tag, attributes, children) {
-        var node = document.createElement(tag);
-        Object.keys(attributes || {}).forEach(function (name) {
-            var value = attributes[name];
-            if (value === null || value === undefined || value === false) { return; }
-            if (name === 'text') { node.textContent = value; }
-            else if (name === 't') { node.setAttribute('data-t', value); node.textContent = t(value); }
-            else if (name === 'on') { Object.keys(value).forEach(function (event) { node.addEventListener(event, value[event]); }); }
-            else { node.setAttribute(name, value === true ? '' : value); }
-        });
-        (children || []).forEach(function (child) {
-            if (child !== null && child !== undefined) { node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child); }
-        });
-        return node;
-    }
-
     function show(title, children) {
         main.textContent = '';
         main.appendChild(el('h1', { text: title }));
         children.forEach(function (child) { if (child) { main.appendChild(child); } });
         main.focus();
-    }
-
-    function message(kind, text, id) {
-        return el('p', { 'class': kind, role: kind === 'error' ? 'alert' : 'status', id: id, text: text });
-    }
-
-    function errorText(error) {
-        if (error && error.code === 'verify') { return t('approve.verifyFailed'); }
-        var key = 'error.' + (error && error.code ? error.code : 'generic');
-        var text = t(key);
-        return text === key ? t('error.generic', error && error.code ? error.code : String(error)) : text;
     }
 
     function field(id, labelKey, attributes, hintKey) {
@@ -188,7 +163,7 @@
         var list = el('div', { id: 'requests' });
         var empty = el('div', { id: 'no-requests' }, [el('p', { t: 'approve.none' }), el('p', { 'class': 'hint', t: 'approve.noneHint' })]);
         show(t('approve.title'), [flash ? message('success', flash, 'flash') : null, empty, list]);
-        renderRequests();
+        Requests.render();
         return refreshRequests();
     }
 
@@ -212,10 +187,9 @@
                     if (error && error.code !== 'not_found') { throw error; }
                 }).then(function () {
                     stopStream(account.credentialId);
-                    Object.keys(pending).forEach(function (id) { if (pending[id].account.credentialId === account.credentialId) { delete pending[id]; } });
+                    Requests.forgetAccount(account.credentialId);
                     return DeviceStore.removeAccount(account.credentialId);
                 }).then(function () {
-                    updateBadge();
                     navigate('#/accounts');
                 }).catch(function (error) {
                     form.querySelector('#remove-account').disabled = false;
@@ -226,131 +200,11 @@
         });
     }
 
-    // ---- pending requests ----------------------------------------------------------------------------------
-    function addRequest(account, request) {
-        if (!request || !request.requestId || new Date(request.expiresAt) <= new Date()) { return; }
-        if (!pending[request.requestId]) {
-            pending[request.requestId] = { account: account, request: request };
-        }
-        renderRequests();
-    }
-
-    function dropRequest(requestId) {
-        delete pending[requestId];
-        var card = document.querySelector('[data-request-id="' + CSS.escape(requestId) + '"]');
-        if (card && !card.hasAttribute('data-done')) { card.remove(); }
-        renderRequests();
-    }
-
     function refreshRequests() {
         return DeviceStore.accounts().then(function (accounts) {
             accountsCache = accounts;
-            return Promise.all(accounts.map(function (account) {
-                return Api.requests(account).then(function (requests) {
-                    (requests || []).forEach(function (r) { addRequest(account, r); });
-                }).catch(function () { /* offline or removed: the stream retries */ });
-            }));
+            return Requests.refresh(accounts);
         });
-    }
-
-    function renderRequests() {
-        updateBadge();
-        var list = document.getElementById('requests');
-        if (!list) { return; }
-        var now = new Date();
-        Object.keys(pending).forEach(function (id) {
-            if (new Date(pending[id].request.expiresAt) <= now) { delete pending[id]; }
-        });
-        Array.prototype.forEach.call(list.querySelectorAll('[data-request-id]'), function (card) {
-            if (!pending[card.getAttribute('data-request-id')] && !card.hasAttribute('data-done')) { card.remove(); }
-        });
-        Object.keys(pending).sort(function (a, b) {
-            return new Date(pending[b].request.createdAt) - new Date(pending[a].request.createdAt);
-        }).forEach(function (id) {
-            if (!list.querySelector('[data-request-id="' + CSS.escape(id) + '"]')) {
-                list.appendChild(requestCard(pending[id].account, pending[id].request));
-            }
-        });
-        var empty = document.getElementById('no-requests');
-        if (empty) { empty.hidden = list.children.length > 0; }
-    }
-
-    function requestCard(account, request) {
-        var status = el('div', { 'class': 'request-status' });
-        var legendId = 'legend-' + request.requestId;
-        var choices = (request.numberChoices || []).map(function (number) {
-            return el('label', {}, [
-                el('input', { type: 'radio', name: 'number', value: String(number), 'class': 'number-choice' }),
-                el('span', { 'class': 'choice', text: String(number) })
-            ]);
-        });
-        var form = el('form', { 'class': 'card request', 'data-request-id': request.requestId, novalidate: true, 'aria-labelledby': 'title-' + request.requestId }, [
-            el('h2', { id: 'title-' + request.requestId }, [
-                document.createTextNode(request.portalName),
-                request.isTest ? el('span', { 'class': 'test', t: 'approve.test' }) : null
-            ]),
-            el('dl', {}, [
-                el('dt', { t: 'approve.account' }), el('dd', { text: (account.displayName ? account.displayName + ' · ' : '') + account.accountNumber }),
-                el('dt', { t: 'approve.time' }), el('dd', { text: I18n.formatTime(request.createdAt) }),
-                el('dt', { t: 'approve.ip' }), el('dd', { 'class': 'ip', text: request.ipAddress || '–' }),
-                el('dt', { t: 'approve.browser' }), el('dd', { 'class': 'browser', text: request.browser || '–' })
-            ]),
-            el('fieldset', { 'class': 'numbers' }, [
-                el('legend', { id: legendId, t: 'approve.pick' }),
-                el('div', { 'class': 'choices', role: 'radiogroup', 'aria-labelledby': legendId }, choices)
-            ]),
-            status,
-            el('div', { 'class': 'actions' }, [
-                el('button', { type: 'submit', 'class': 'button approve', value: 'approve', t: 'approve.approve' }),
-                el('button', { type: 'button', 'class': 'button deny', value: 'deny', t: 'approve.deny' })
-            ])
-        ]);
-        function decide(decision) {
-            status.textContent = '';
-            var picked = form.querySelector('input[name="number"]:checked');
-            if (decision === 'approve' && !picked) {
-                status.appendChild(message('error', t('approve.pickFirst')));
-                return;
-            }
-            var number = decision === 'approve' ? parseInt(picked.value, 10) : 0;
-            var buttons = form.querySelectorAll('button');
-            Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
-            // The device's own check first (where the platform has one); then the signature over
-            // {requestId}.{challenge}.{decision}.{number} with this account's non-extractable key.
-            DeviceCheck.verify().then(function () {
-                return Api.Crypto.sign(account.privateKey, request.requestId + '.' + request.challenge + '.' + decision + '.' + number);
-            }).then(function (signature) {
-                return Api.decide(account, request, decision, number, signature);
-            }).then(function () {
-                form.setAttribute('data-done', decision);
-                form.querySelector('fieldset').disabled = true;
-                form.querySelector('.actions').remove();
-                status.appendChild(message('success', t(decision === 'approve' ? 'approve.approved' : 'approve.denied'), 'decision-done'));
-                delete pending[request.requestId];
-                updateBadge();
-            }).catch(function (error) {
-                var final = error && (error.code === 'wrong_number' || error.code === 'expired' || error.code === 'not_found');
-                if (final) {
-                    form.setAttribute('data-done', 'error');
-                    form.querySelector('.actions').remove();
-                    delete pending[request.requestId];
-                    updateBadge();
-                } else {
-                    Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
-                }
-                status.appendChild(message('error', errorText(error), 'decision-error'));
-            });
-        }
-        form.addEventListener('submit', function (event) { event.preventDefault(); decide('approve'); });
-        form.querySelector('button.deny').addEventListener('click', function () { decide('deny'); });
-        return form;
-    }
-
-    function updateBadge() {
-        var count = Object.keys(pending).length;
-        var badge = document.getElementById('pending-count');
-        badge.textContent = String(count);
-        badge.hidden = count === 0;
     }
 
     // ---- event streams (open app) ----------------------------------------------------------------------------
@@ -363,8 +217,8 @@
             if (controller.signal.aborted) { return; }
             Api.events(account, controller.signal, function (name, data) {
                 delay = 1000;
-                if (name === 'request') { addRequest(account, data); }
-                else if (name === 'decided' && data && data.requestId) { dropRequest(data.requestId); }
+                if (name === 'request') { Requests.add(account, data); }
+                else if (name === 'decided' && data && data.requestId) { Requests.drop(data.requestId); }
             }).then(function () {
                 setTimeout(connect, delay);
             }).catch(function (error) {
@@ -467,7 +321,7 @@
         if ('serviceWorker' in navigator) {
             navigator.serviceWorker.register('/sw.js').catch(function () { /* no offline shell, the app still works */ });
         }
-        setInterval(renderRequests, 5000);
+        setInterval(Requests.render, 5000);
         fetch('/config.json', { cache: 'no-cache' }).then(function (r) { return r.json(); }).then(function (config) {
             Api.setBase(config.idpUrl);
             return DeviceStore.accounts();
