@@ -82,7 +82,7 @@ public static class AdminApplication
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(localization =>
         {
-            string[] cultures = ["en", "de"];
+            string[] cultures = ["en", "de", "nl"];
             localization.SetDefaultCulture("en").AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
         });
         services.Configure<AntiforgeryOptions>(antiforgery =>

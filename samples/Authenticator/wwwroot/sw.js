@@ -38,18 +38,23 @@ self.addEventListener('fetch', function (event) {
     }));
 });
 
-function german() {
-    return String(self.navigator.language || '').toLowerCase().indexOf('de') === 0;
+function language() {
+    var tag = String(self.navigator.language || '').toLowerCase().slice(0, 2);
+    return tag === 'de' || tag === 'nl' ? tag : 'en';
 }
 
 self.addEventListener('push', function (event) {
     var data = {};
     try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
     var portal = typeof data.portalName === 'string' ? data.portalName.slice(0, 100) : '';
-    var title = german() ? 'Freigabe' : 'Approval';
-    var body = german()
-        ? 'Anmeldung bei ' + (portal || 'einem Portal') + ': bitte bestätigen oder ablehnen.'
-        : 'Sign-in to ' + (portal || 'a portal') + ': please approve or deny.';
+    var texts = {
+        de: { title: 'Freigabe', body: 'Anmeldung bei ' + (portal || 'einem Portal') + ': bitte bestätigen oder ablehnen.' },
+        nl: { title: 'Goedkeuren', body: 'Aanmelding bij ' + (portal || 'een portaal') + ': keur goed of weiger.' },
+        en: { title: 'Approval', body: 'Sign-in to ' + (portal || 'a portal') + ': please approve or deny.' }
+    };
+    var text = texts[language()];
+    var title = text.title;
+    var body = text.body;
     event.waitUntil(self.registration.showNotification(title, {
         body: body,
         icon: '/icons/icon.svg',

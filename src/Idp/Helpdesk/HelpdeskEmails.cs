@@ -65,9 +65,16 @@ public sealed class HelpdeskEmails(
     {
         if (string.IsNullOrEmpty(user.Email))
             return Task.CompletedTask;
-        var culture = user.PreferredLocale?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true ? "en" : "de";
-        return SendInAsync(CultureInfo.GetCultureInfo(culture), user.Email, subject, body, [user.FullName, .. arguments], cancellationToken);
+        return SendInAsync(CultureInfo.GetCultureInfo(UserLanguage(user)), user.Email, subject, body, [user.FullName, .. arguments], cancellationToken);
     }
+
+    /// <summary>The user's language for e-mails: English or Dutch when the account asked for it, German otherwise.</summary>
+    private static string UserLanguage(IdpUser user) => user.PreferredLocale?.Split('-', '_')[0].ToLowerInvariant() switch
+    {
+        "en" => "en",
+        "nl" => "nl",
+        _ => "de",
+    };
 
     private async Task SendInAsync(CultureInfo culture, string to, string subject, string body, object[] arguments, CancellationToken cancellationToken)
     {

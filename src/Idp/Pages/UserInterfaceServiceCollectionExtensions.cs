@@ -94,7 +94,15 @@ public static class UserInterfaceServiceCollectionExtensions
 public static class UiCultures
 {
     public const string Default = "en";
-    public static readonly IReadOnlyList<string> Supported = ["en", "de"];
+    public static readonly IReadOnlyList<string> Supported = ["en", "de", "nl"];
+
+    /// <summary>Each language's name in itself, for the language switch (the same whatever the page's language).</summary>
+    public static string NativeName(string culture) => culture switch
+    {
+        "de" => "Deutsch",
+        "nl" => "Nederlands",
+        _ => "English",
+    };
 
     public static void Configure(RequestLocalizationOptions options)
     {

@@ -308,7 +308,7 @@
             language.setAttribute('lang', t('lang.tag'));
         }
         language.addEventListener('click', function () {
-            I18n.set(I18n.language === 'de' ? 'en' : 'de');
+            I18n.set(t('lang.tag'));
             label();
             route();
         });

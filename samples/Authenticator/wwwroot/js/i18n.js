@@ -1,4 +1,4 @@
-// Texts of the app in German (the manuals' words) and English. The language follows the browser
+// Texts of the app in German and Dutch (the manuals' words) and English. The language follows the browser
 // (navigator.language) until the user switches it; the choice is kept in localStorage.
 (function () {
     'use strict';
@@ -132,21 +132,90 @@
             'error.not_found': 'Not found (the account may have been removed).',
             'error.crypto': 'This browser cannot keep keys safely (WebCrypto/IndexedDB missing).',
             'error.generic': 'That did not work ({0}).',
+            'lang.switch': 'Nederlands',
+            'lang.tag': 'nl'
+        },
+        nl: {
+            'app.name': 'Idp Authenticator',
+            'app.loading': 'Bezig met laden …',
+            'app.offline': 'Geen verbinding. Verzoeken verschijnen zodra het apparaat weer online is.',
+            'nav.accounts': 'Accounts',
+            'nav.approve': 'Goedkeuren',
+            'accounts.title': 'Accounts',
+            'accounts.none': 'Op dit apparaat is nog geen van uw accounts ingesteld.',
+            'accounts.noneHint': 'Tik op „Werk- of schoolaccount toevoegen” om dit apparaat in te stellen als tweede factor van uw account.',
+            'accounts.add': 'Werk- of schoolaccount toevoegen',
+            'accounts.number': 'Accountnummer',
+            'accounts.since': 'Toegevoegd op',
+            'accounts.remove': 'Verwijderen',
+            'accounts.waiting': 'Registratie wacht op de bevestigingscode',
+            'accounts.continue': 'Registratie voortzetten',
+            'add.title': 'Account registreren',
+            'add.lead': 'Er wordt een nieuwe sleutel op dit apparaat aangemaakt. U stelt die in twee stappen in als tweede factor van uw account: registreer eerst de sleutel met uw accountnummer of e-mailadres en uw wachtwoord. Daarna ontvangt u per sms een bevestigingscode; vul die in om de registratie te voltooien.',
+            'add.login': 'Accountnummer of e-mailadres',
+            'add.loginHint': 'Hoort uw e-mailadres bij meerdere accounts, gebruik dan uw accountnummer.',
+            'add.password': 'Wachtwoord',
+            'add.device': 'Naam van dit apparaat',
+            'add.submit': 'Sleutel registreren',
+            'add.cancel': 'Annuleren',
+            'confirm.title': 'Registratie voltooien',
+            'confirm.lead': 'Er is per sms een bevestigingscode gestuurd naar {0}. Deze is geldig tot {1}.',
+            'confirm.code': 'Bevestigingscode uit de sms',
+            'confirm.codeHint': '8 cijfers',
+            'confirm.submit': 'Registratie van de sleutel voltooien',
+            'confirm.done': 'Account {0} is op dit apparaat ingesteld. Er komt een testverzoek aan.',
+            'approve.title': 'Goedkeuren',
+            'approve.none': 'Geen openstaande verzoeken.',
+            'approve.noneHint': 'Wanneer u inlogt, verschijnt het verzoek hier.',
+            'approve.portal': 'Portaal',
+            'approve.account': 'Account',
+            'approve.time': 'Tijd',
+            'approve.ip': 'IP-adres',
+            'approve.browser': 'Browser',
+            'approve.test': 'Test',
+            'approve.pick': 'Welk getal toont uw browser?',
+            'approve.approve': 'GOEDKEUREN',
+            'approve.deny': 'WEIGEREN',
+            'approve.pickFirst': 'Kies het getal dat uw browser toont.',
+            'approve.approved': 'Goedgekeurd. Het inloggen gaat verder.',
+            'approve.denied': 'Geweigerd. Het inloggen is gestopt.',
+            'approve.expires': 'Geldig tot {0}',
+            'approve.verifyFailed': 'De controle op het apparaat (vingerafdruk, gezicht of pincode) is niet gelukt. Er is niets verstuurd.',
+            'remove.title': 'Account verwijderen',
+            'remove.lead': 'Account {0} wordt van dit apparaat verwijderd en kan hier geen aanmeldingen meer goedkeuren. De sleutel wordt gewist.',
+            'remove.submit': 'Account verwijderen',
+            'remove.done': 'Het account is verwijderd.',
+            'error.network': 'Idp is niet bereikbaar. Controleer de verbinding.',
+            'error.ambiguous_login': 'Dit wachtwoord past bij meerdere accounts met dit e-mailadres. Gebruik uw accountnummer.',
+            'error.invalid_credentials': 'Accountnummer/e-mailadres of wachtwoord is onjuist.',
+            'error.no_phone_number': 'Dit account heeft geen mobiel nummer, dus de bevestigingscode kan niet worden verstuurd.',
+            'error.too_many_requests': 'Te veel pogingen. Wacht even.',
+            'error.invalid_code': 'De bevestigingscode klopt niet.',
+            'error.expired': 'Verlopen of al afgehandeld.',
+            'error.invalid_request': 'Vul alle velden in.',
+            'error.wrong_number': 'Verkeerd getal: het inloggen is voor uw veiligheid gestopt.',
+            'error.invalid_signature': 'De handtekening is niet geaccepteerd.',
+            'error.not_found': 'Niet gevonden (het account is mogelijk verwijderd).',
+            'error.crypto': 'Deze browser kan sleutels niet veilig bewaren (WebCrypto/IndexedDB ontbreekt).',
+            'error.generic': 'Dat is niet gelukt ({0}).',
             'lang.switch': 'Deutsch',
             'lang.tag': 'de'
         }
     };
 
+    // The language button goes round de -> en -> nl -> de: each block's 'lang.switch' names the next one.
+    var supported = ['de', 'en', 'nl'];
+
     function initial() {
         var stored = null;
         try { stored = localStorage.getItem('language'); } catch (e) { stored = null; }
-        if (stored === 'de' || stored === 'en') {
+        if (supported.indexOf(stored) >= 0) {
             return stored;
         }
         var languages = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
         for (var i = 0; i < languages.length; i++) {
             var tag = String(languages[i]).toLowerCase().slice(0, 2);
-            if (tag === 'de' || tag === 'en') {
+            if (supported.indexOf(tag) >= 0) {
                 return tag;
             }
         }
@@ -172,7 +241,7 @@
     }
 
     function set(next) {
-        language = next === 'de' ? 'de' : 'en';
+        language = supported.indexOf(next) >= 0 ? next : 'en';
         try { localStorage.setItem('language', language); } catch (e) { /* private mode: not kept */ }
         apply();
     }
@@ -184,7 +253,7 @@
         get language() { return language; },
         formatTime: function (iso) {
             var date = new Date(iso);
-            return new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+            return new Intl.DateTimeFormat({ de: 'de-DE', nl: 'nl-NL' }[language] || 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
         }
     };
 })();

@@ -51,7 +51,7 @@ public sealed class DiscoveryEndpoint(IOptions<IdpOptions> options)
         // Discovery §3: the default is true, so say that request objects by reference are not fetched.
         ["request_uri_parameter_supported"] = false,
         ["authorization_response_iss_parameter_supported"] = true,
-        ["ui_locales_supported"] = new[] { "de", "en" },
+        ["ui_locales_supported"] = new[] { "de", "en", "nl" },
         ["display_values_supported"] = new[] { "page", "popup", "touch", "wap" },
         ["backchannel_logout_supported"] = true,
         ["backchannel_logout_session_supported"] = true,
