@@ -104,6 +104,7 @@ public static class AdminApplication
                     parts.ApplicationParts.Remove(part);
             });
         services.AddScoped<StaffActions>();
+        services.AddScoped<RoleChanges>();
         return builder;
     }
 

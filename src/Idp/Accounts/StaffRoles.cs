@@ -5,7 +5,7 @@ namespace Idp.Accounts;
 /// <summary>
 /// The roles of staff in the admin area, ASP.NET Identity roles released in the ID token by the <c>roles</c> scope.
 /// helpdesk: the reset queue and users; supervisor: also the SLA dashboard and the second approval of staff
-/// requests (four-eyes); admin: everything, including portals (clients), signing keys and the audit log.
+/// requests (four-eyes); admin: everything, including staff roles, portals (clients), signing keys and the audit log.
 /// </summary>
 public static class StaffRoles
 {

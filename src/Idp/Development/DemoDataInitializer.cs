@@ -22,13 +22,26 @@ public sealed class DemoDataInitializer(
     public const string Password = "demo-password-2026";
     public const string PhoneNumber = "+4915100000001";
 
-    /// <summary>The bootstrap administrator (roles admin, supervisor, helpdesk) and a second helpdesk agent for four-eyes.</summary>
+    /// <summary>
+    /// The bootstrap administrator (roles admin, supervisor, helpdesk), a helpdesk agent, two supervisors and a second
+    /// administrator, so both four-eyes walks can be finished: a staff account's reset (a first approval, then a
+    /// different supervisor's) and a change of the admin or supervisor role (a second administrator approves).
+    /// </summary>
     public const string AdminAccountNumber = "1000000002";
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "admin-password-2026";
     public const string HelpdeskAccountNumber = "1000000003";
     public const string HelpdeskEmail = "helpdesk@example.com";
     public const string HelpdeskPassword = "helpdesk-password-2026";
+    public const string SupervisorAccountNumber = "1000000004";
+    public const string SupervisorEmail = "supervisor@example.com";
+    public const string SupervisorPassword = "supervisor-password-2026";
+    public const string SecondSupervisorAccountNumber = "1000000005";
+    public const string SecondSupervisorEmail = "supervisor2@example.com";
+    public const string SecondSupervisorPassword = "supervisor2-password-2026";
+    public const string SecondAdminAccountNumber = "1000000006";
+    public const string SecondAdminEmail = "admin2@example.com";
+    public const string SecondAdminPassword = "admin2-password-2026";
 
     public int Order => 100;
 
@@ -65,12 +78,15 @@ public sealed class DemoDataInitializer(
         // Staff enrol an authenticator at their first sign-in: the admin area asks for the second-factor level.
         await EnsureStaffAsync(AdminAccountNumber, AdminEmail, AdminPassword, "Alex", "Admin", [StaffRoles.Admin, StaffRoles.Supervisor, StaffRoles.Helpdesk]);
         await EnsureStaffAsync(HelpdeskAccountNumber, HelpdeskEmail, HelpdeskPassword, "Hanna", "Helpdesk", [StaffRoles.Helpdesk]);
+        await EnsureStaffAsync(SupervisorAccountNumber, SupervisorEmail, SupervisorPassword, "Sina", "Supervisor", [StaffRoles.Supervisor, StaffRoles.Helpdesk]);
+        await EnsureStaffAsync(SecondSupervisorAccountNumber, SecondSupervisorEmail, SecondSupervisorPassword, "Sven", "Supervisor", [StaffRoles.Supervisor, StaffRoles.Helpdesk]);
+        await EnsureStaffAsync(SecondAdminAccountNumber, SecondAdminEmail, SecondAdminPassword, "Ada", "Admin", [StaffRoles.Admin, StaffRoles.Supervisor, StaffRoles.Helpdesk]);
 
         var portals = options.Value.Clients.Where(c => c.RedirectUris.Count > 0)
             .Select(c => $"  {c.DisplayName ?? c.ClientId}: {new Uri(c.RedirectUris[0]).GetLeftPart(UriPartial.Authority)}");
         logger.LogInformation(
-            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}, phone {Phone}{NewLine}  Bootstrap administrator (admin area): account number {AdminAccountNumber}, password {AdminPassword}{NewLine}  Second helpdesk agent (four-eyes): account number {HelpdeskAccountNumber}, password {HelpdeskPassword}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
-            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, PhoneNumber, Environment.NewLine, AdminAccountNumber, AdminPassword, Environment.NewLine, HelpdeskAccountNumber, HelpdeskPassword, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
+            "Development demo data:{NewLine}  Idp: {Issuer}{NewLine}  Demo user: account number {AccountNumber} or e-mail {Email}, password {Password}, phone {Phone}{NewLine}  Bootstrap administrator (admin area): account number {AdminAccountNumber}, password {AdminPassword}{NewLine}  Helpdesk agent: account number {HelpdeskAccountNumber}, password {HelpdeskPassword}{NewLine}  Supervisors (four-eyes second approval): account number {SupervisorAccountNumber}, password {SupervisorPassword}; account number {SecondSupervisorAccountNumber}, password {SecondSupervisorPassword}{NewLine}  Second administrator (four-eyes role changes): account number {SecondAdminAccountNumber}, password {SecondAdminPassword}{NewLine}  Outbox (e-mail and SMS): {Issuer}/dev/outbox{NewLine}{Portals}",
+            Environment.NewLine, options.Value.Issuer, Environment.NewLine, AccountNumber, Email, Password, PhoneNumber, Environment.NewLine, AdminAccountNumber, AdminPassword, Environment.NewLine, HelpdeskAccountNumber, HelpdeskPassword, Environment.NewLine, SupervisorAccountNumber, SupervisorPassword, SecondSupervisorAccountNumber, SecondSupervisorPassword, Environment.NewLine, SecondAdminAccountNumber, SecondAdminPassword, Environment.NewLine, options.Value.Issuer, Environment.NewLine, string.Join(Environment.NewLine, portals));
     }
 
     private async Task EnsureStaffAsync(string accountNumber, string email, string password, string givenName, string familyName, string[] roles)

@@ -53,7 +53,25 @@ public sealed class RequestModel(
 
     public bool IsSecondApproval => Reset.RequiresFourEyes && Reset.FirstApprovedBy is not null;
     public bool MayDecide => Reset.IsOpen && Reset.SubjectId != User.Subject()
-        && (!IsSecondApproval || (User.IsSupervisor() && Reset.FirstApprovedBy != User.Subject()));
+        && (!IsSecondApproval || (User.IsSupervisor() && !ApprovedFirst));
+
+    /// <summary>The signed-in agent gave the first approval of this four-eyes request.</summary>
+    public bool ApprovedFirst => IsSecondApproval && Reset.FirstApprovedBy == User.Subject();
+
+    /// <summary>Why the agent may not decide, when that is the four-eyes rule (said on the page, not as a 403).</summary>
+    private string? FourEyesRefusal
+    {
+        get
+        {
+            if (!Reset.IsOpen || !IsSecondApproval)
+                return null;
+            if (ApprovedFirst)
+                return T["You already approved; another supervisor must approve."];
+            if (!User.IsSupervisor())
+                return T["The second approval of a staff account's request is a supervisor's: someone with the supervisor or admin role other than the first agent."];
+            return null;
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync(string id) => await LoadAsync(id) ? Page() : NotFound();
 
@@ -90,6 +108,8 @@ public sealed class RequestModel(
     {
         if (!await LoadAsync(id))
             return NotFound();
+        if (FourEyesRefusal is { } refusal)
+            return Done(id, refusal);
         if (!MayDecide)
             return Forbid();
         if (string.IsNullOrWhiteSpace(RejectionReason))
@@ -105,6 +125,8 @@ public sealed class RequestModel(
     {
         if (!await LoadAsync(id))
             return NotFound();
+        if (FourEyesRefusal is { } refusal)
+            return Done(id, refusal);
         if (!MayDecide)
             return Forbid();
         if (Checked.Distinct().Count(i => i >= 0 && i < Checklist.Length) != Checklist.Length)
@@ -131,8 +153,8 @@ public sealed class RequestModel(
         {
             DecisionOutcome.Done when result.Request?.State == ResetRequestState.Rejected => T["The request is rejected; the user is told the reason."],
             DecisionOutcome.Done => T["The request is approved: the user's factors and sessions are revoked, and the next sign-in starts enrolment."],
-            DecisionOutcome.FirstApprovalRecorded => T["Your approval is recorded. This is a staff account: a supervisor must approve as well (four-eyes)."],
-            DecisionOutcome.SecondAgentRequired => T["You approved this already: the second approval must come from another person."],
+            DecisionOutcome.FirstApprovalRecorded => T["Your approval is recorded. This is a staff account: a supervisor must approve as well (four-eyes): someone with the supervisor or admin role other than you."],
+            DecisionOutcome.SecondAgentRequired => T["You already approved; another supervisor must approve."],
             DecisionOutcome.OwnRequest => T["Nobody decides their own request."],
             DecisionOutcome.NotOpen => T["The request was decided in the meantime."],
             _ => T["A note or reason is required."],
