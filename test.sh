@@ -4,6 +4,8 @@
 #
 #   ./test.sh                      everything
 #   IDP_TEST_RUNS=sqlite ./test.sh only the SQLite run (or: postgres)
+#   IDP_TEST_RUNS=sqlserver IDP_TEST_SQLSERVER_CONNECTION='Server=…;User Id=…;Password=…;TrustServerCertificate=True' ./test.sh
+#                                  the integration tests on an own SQL Server (not part of the default runs)
 #   IDP_TEST_SKIP_INSTALL=1        do not install missing Debian packages
 #   IDP_TEST_FILTER=FullyQualifiedName~Token   passed to dotnet test --filter
 #   IDP_TEST_RUN_TIMEOUT=1200      seconds before one run is stopped (and counted as failed)
@@ -130,7 +132,8 @@ for run in $runs; do
     sqlite) run_suite sqlite Idp.sln IDP_TEST_DATABASE=sqlite ;;
     # Only the integration tests touch the database; the others ran in the SQLite pass already.
     postgres) run_suite postgres tests/Idp.IntegrationTests IDP_TEST_DATABASE=postgres ;;
-    *) fail "unknown run '$run' in IDP_TEST_RUNS (sqlite, postgres)" ;;
+    sqlserver) run_suite sqlserver tests/Idp.IntegrationTests IDP_TEST_DATABASE=sqlserver ;;
+    *) fail "unknown run '$run' in IDP_TEST_RUNS (sqlite, postgres, sqlserver)" ;;
   esac
 done
 

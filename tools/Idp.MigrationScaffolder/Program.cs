@@ -1,5 +1,6 @@
-// Usage: dotnet run --project tools/Idp.MigrationScaffolder -- <MigrationName>
-// Adds the migration for SQLite and for PostgreSQL, built from the same model the server uses.
+// Usage: dotnet run --project tools/Idp.MigrationScaffolder -- <MigrationName> [--provider Sqlite|PostgreSql|SqlServer]
+// Adds the migration for every provider (SQLite, PostgreSQL, SQL Server), built from the same model the server uses;
+// --provider limits it to one (e.g. the first migration of a provider added later).
 using Idp;
 using Idp.Data;
 using Microsoft.EntityFrameworkCore.Design;
@@ -7,18 +8,23 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations.Design;
 
-if (args.Length != 1)
+var providers = new[]
 {
-    Console.Error.WriteLine("usage: Idp.MigrationScaffolder <MigrationName>");
+    (Provider: "Sqlite", Folder: "Sqlite", Connection: "Data Source=:memory:"),
+    (Provider: "PostgreSql", Folder: "Postgres", Connection: "Host=127.0.0.1;Database=scaffold"),
+    (Provider: "SqlServer", Folder: "SqlServer", Connection: "Server=127.0.0.1;Database=scaffold;TrustServerCertificate=True"),
+};
+string? only = null;
+if (args.Length == 3 && args[1] == "--provider")
+    only = providers.Select(p => p.Provider).FirstOrDefault(p => string.Equals(p, args[2], StringComparison.OrdinalIgnoreCase));
+if (args.Length is not (1 or 3) || (args.Length == 3 && only is null))
+{
+    Console.Error.WriteLine("usage: Idp.MigrationScaffolder <MigrationName> [--provider Sqlite|PostgreSql|SqlServer]");
     return 2;
 }
 
 var root = FindRepositoryRoot();
-foreach (var (provider, folder, connection) in new[]
-{
-    ("Sqlite", "Sqlite", "Data Source=:memory:"),
-    ("PostgreSql", "Postgres", "Host=127.0.0.1;Database=scaffold"),
-})
+foreach (var (provider, folder, connection) in providers.Where(p => only is null || p.Provider == only))
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = Path.GetTempPath() });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -39,6 +45,7 @@ foreach (var (provider, folder, connection) in new[]
     var providerServices = context.Database.ProviderName switch
     {
         "Microsoft.EntityFrameworkCore.Sqlite" => (IDesignTimeServices)new Microsoft.EntityFrameworkCore.Sqlite.Design.Internal.SqliteDesignTimeServices(),
+        "Microsoft.EntityFrameworkCore.SqlServer" => new Microsoft.EntityFrameworkCore.SqlServer.Design.Internal.SqlServerDesignTimeServices(),
         _ => new Npgsql.EntityFrameworkCore.PostgreSQL.Design.Internal.NpgsqlDesignTimeServices(),
     };
     providerServices.ConfigureDesignTimeServices(design);

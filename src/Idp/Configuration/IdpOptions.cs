@@ -41,13 +41,14 @@ public enum DatabaseProvider
 {
     Sqlite,
     PostgreSql,
+    SqlServer,
 }
 
 public sealed class DatabaseOptions
 {
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>For SQLite a <c>Data Source=</c> string; for PostgreSQL an Npgsql connection string.</summary>
+    /// <summary>For SQLite a <c>Data Source=</c> string; for PostgreSQL an Npgsql, for SQL Server a Microsoft.Data.SqlClient connection string.</summary>
     public string ConnectionString { get; set; } = "Data Source=App_Data/idp.db";
 
     /// <summary>Apply pending migrations at start-up (otherwise run <c>Idp migrate</c>).</summary>

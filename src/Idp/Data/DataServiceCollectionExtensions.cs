@@ -14,6 +14,9 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.PostgreSql:
                 services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>(options => options.UseNpgsql(database.ConnectionString));
                 break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>(options => options.UseSqlServer(database.ConnectionString));
+                break;
             default:
                 services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options
                     .UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString))

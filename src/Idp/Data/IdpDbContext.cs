@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace Idp.Data;
 
 /// <summary>
-/// The one database of Idp. The model is provider-neutral; <see cref="SqliteIdpDbContext"/> and
-/// <see cref="PostgresIdpDbContext"/> exist only so each provider has its own migrations.
+/// The one database of Idp. The model is provider-neutral; <see cref="SqliteIdpDbContext"/>,
+/// <see cref="PostgresIdpDbContext"/> and <see cref="SqlServerIdpDbContext"/> exist only so each provider has its own
+/// migrations.
 /// </summary>
 public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext<IdpUser>(options)
 {
@@ -266,3 +267,5 @@ public sealed class SqliteIdpDbContext(DbContextOptions<SqliteIdpDbContext> opti
 }
 
 public sealed class PostgresIdpDbContext(DbContextOptions<PostgresIdpDbContext> options) : IdpDbContext(options);
+
+public sealed class SqlServerIdpDbContext(DbContextOptions<SqlServerIdpDbContext> options) : IdpDbContext(options);

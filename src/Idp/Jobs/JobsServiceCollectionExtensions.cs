@@ -13,7 +13,7 @@ public static class JobsServiceCollectionExtensions
     internal static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Quartz (an in-memory store on SQLite; on PostgreSQL the clustered ADO.NET store, so each firing runs on one node
+    /// Quartz (an in-memory store on SQLite; on PostgreSQL and SQL Server the clustered ADO.NET store, so each firing runs on one node
     /// and the schedule survives restarts), the signing key rotation (every <c>Idp:SigningKeys:CheckInterval</c>) and the
     /// expired data cleanup (hourly). With <c>Idp:Jobs:Enabled=false</c> the scheduler is built but never started.
     /// </summary>
@@ -25,12 +25,16 @@ public static class JobsServiceCollectionExtensions
         services.AddQuartz(quartz =>
         {
             // Quartz takes the application's TimeProvider from the container (tests move it).
-            if (database.Provider == DatabaseProvider.PostgreSql)
+            if (database.Provider is DatabaseProvider.PostgreSql or DatabaseProvider.SqlServer)
             {
                 quartz.UsePersistentStore(store =>
                 {
-                    store.UsePostgres(database.ConnectionString);
-                    // Quartz's own PostgreSQL schema (qrtz_* tables), created when missing; jobs store no job data.
+                    if (database.Provider == DatabaseProvider.SqlServer)
+                        store.UseSqlServer(Microsoft.Data.SqlClient.SqlClientFactory.Instance, database.ConnectionString);
+                    else
+                        store.UsePostgres(database.ConnectionString);
+                    // Quartz's own schema for the dialect (qrtz_* tables, the script embedded in the Quartz package),
+                    // created when missing; jobs store no job data.
                     store.ProvisionSchema();
                     store.UseClustering(clustering => clustering.CheckinInterval = TimeSpan.FromSeconds(10));
                 });

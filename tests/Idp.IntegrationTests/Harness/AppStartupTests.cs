@@ -44,9 +44,12 @@ public sealed class AppStartupTests
 
         var provider = await factory.WithDbAsync(db => Task.FromResult(db.Database.ProviderName));
 
-        var expected = TestDatabase.ConfiguredProvider == DatabaseProvider.PostgreSql
-            ? "Npgsql.EntityFrameworkCore.PostgreSQL"
-            : "Microsoft.EntityFrameworkCore.Sqlite";
+        var expected = TestDatabase.ConfiguredProvider switch
+        {
+            DatabaseProvider.PostgreSql => "Npgsql.EntityFrameworkCore.PostgreSQL",
+            DatabaseProvider.SqlServer => "Microsoft.EntityFrameworkCore.SqlServer",
+            _ => "Microsoft.EntityFrameworkCore.Sqlite",
+        };
         Assert.Equal(expected, provider);
     }
 

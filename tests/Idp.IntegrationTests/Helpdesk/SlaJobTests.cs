@@ -122,7 +122,15 @@ public sealed class SlaJobTests(Xunit.Abstractions.ITestOutputHelper output)
     /// the SLA job runs on exactly one node, and the request's reminder and escalation go out once.
     /// </summary>
     [PostgresFact]
-    public async Task ClusteredScheduler_OnPostgres_RunsEachFiringOnOneNode()
+    public Task ClusteredScheduler_OnPostgres_RunsEachFiringOnOneNode() =>
+        ClusteredSchedulerRunsEachFiringOnOneNode("SELECT count(*)::int AS \"Value\" FROM qrtz_triggers");
+
+    /// <summary>The same on SQL Server (Quartz's SQL Server delegate and schema); runs only against an operator's server.</summary>
+    [SqlServerFact]
+    public Task ClusteredScheduler_OnSqlServer_RunsEachFiringOnOneNode() =>
+        ClusteredSchedulerRunsEachFiringOnOneNode("SELECT COUNT(*) AS [Value] FROM QRTZ_TRIGGERS");
+
+    private async Task ClusteredSchedulerRunsEachFiringOnOneNode(string countTriggersSql)
     {
         await using var cluster = new IdpCluster(2);
         cluster.Configure(node => node
@@ -169,7 +177,7 @@ public sealed class SlaJobTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Single(await cluster.NodeA.OutboxMessagesAsync(Supervisors));
         Assert.NotNull((await cluster.NodeB.HelpdeskAsync(h => h.FindAsync(request.Id)))!.BreachedAt);
         // The schedule is in the database (it survives restarts).
-        var triggers = await cluster.NodeA.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM qrtz_triggers").SingleAsync());
+        var triggers = await cluster.NodeA.WithDbAsync(db => db.Database.SqlQueryRaw<int>(countTriggersSql).SingleAsync());
         Assert.True(triggers >= 3);
     }
 }

@@ -4,8 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace Idp.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// One fresh, empty database for one test: a SQLite file in a temporary folder, or a new database on the test run's
-/// PostgreSQL server when the environment variable <c>IDP_TEST_DATABASE=postgres</c> is set. The application creates
+/// One fresh, empty database for one test: a SQLite file in a temporary folder, a new database on the test run's
+/// PostgreSQL server when the environment variable <c>IDP_TEST_DATABASE=postgres</c> is set, or on the operator's SQL
+/// Server (<c>IDP_TEST_DATABASE=sqlserver</c> with <c>IDP_TEST_SQLSERVER_CONNECTION</c>). The application creates
 /// the schema with its migrations at start-up. Disposing deletes it.
 /// </summary>
 public sealed class TestDatabase : IDisposable
@@ -26,10 +27,10 @@ public sealed class TestDatabase : IDisposable
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
-    /// <summary>The SQLite file path or the PostgreSQL database name (for messages).</summary>
+    /// <summary>The SQLite file path or the server's database name (for messages).</summary>
     public string Name { get; }
 
-    /// <summary>The provider chosen for this test run by <c>IDP_TEST_DATABASE</c> (<c>sqlite</c>, the default, or <c>postgres</c>).</summary>
+    /// <summary>The provider chosen for this test run by <c>IDP_TEST_DATABASE</c> (<c>sqlite</c>, the default, <c>postgres</c> or <c>sqlserver</c>).</summary>
     public static DatabaseProvider ConfiguredProvider
     {
         get
@@ -39,7 +40,8 @@ public sealed class TestDatabase : IDisposable
             {
                 null or "" or "sqlite" => DatabaseProvider.Sqlite,
                 "postgres" or "postgresql" or "pg" => DatabaseProvider.PostgreSql,
-                _ => throw new InvalidOperationException($"{EnvironmentVariable}='{value}' is not known: use 'sqlite' (the default) or 'postgres'."),
+                "sqlserver" or "mssql" => DatabaseProvider.SqlServer,
+                _ => throw new InvalidOperationException($"{EnvironmentVariable}='{value}' is not known: use 'sqlite' (the default), 'postgres' or 'sqlserver'."),
             };
         }
     }
@@ -47,8 +49,12 @@ public sealed class TestDatabase : IDisposable
     /// <summary>A fresh database on the provider of this test run.</summary>
     public static TestDatabase Create() => Create(ConfiguredProvider);
 
-    public static TestDatabase Create(DatabaseProvider provider) =>
-        provider == DatabaseProvider.PostgreSql ? CreatePostgres() : CreateSqlite();
+    public static TestDatabase Create(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.PostgreSql => CreatePostgres(),
+        DatabaseProvider.SqlServer => CreateSqlServer(),
+        _ => CreateSqlite(),
+    };
 
     public static TestDatabase CreateSqlite()
     {
@@ -79,6 +85,13 @@ public sealed class TestDatabase : IDisposable
         var name = server.CreateDatabase();
         var connectionString = server.ConnectionStringFor(name);
         return new TestDatabase(DatabaseProvider.PostgreSql, connectionString, name, () => server.DropDatabase(name, connectionString));
+    }
+
+    /// <summary>A new, empty database on <c>IDP_TEST_SQLSERVER_CONNECTION</c>'s server (no engine is started here).</summary>
+    public static TestDatabase CreateSqlServer()
+    {
+        var (name, connectionString) = SqlServerTestServer.CreateDatabase();
+        return new TestDatabase(DatabaseProvider.SqlServer, connectionString, name, () => SqlServerTestServer.DropDatabase(name, connectionString));
     }
 
     public void Dispose()

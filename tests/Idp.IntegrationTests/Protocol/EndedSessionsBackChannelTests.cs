@@ -45,6 +45,7 @@ public sealed class EndedSessionsBackChannelTests : IAsyncLifetime
                 // The context is registered by its provider's type.
                 services.ConfigureDbContext<Idp.Data.SqliteIdpDbContext>(options => options.AddInterceptors(_failing));
                 services.ConfigureDbContext<Idp.Data.PostgresIdpDbContext>(options => options.AddInterceptors(_failing));
+                services.ConfigureDbContext<Idp.Data.SqlServerIdpDbContext>(options => options.AddInterceptors(_failing));
             })
             .Start();
         _rp = new TestRelyingParty(_idp, "portal");

@@ -26,7 +26,7 @@ public sealed record SigningKeyInfo(
 
 /// <summary>
 /// Creates, rotates and deletes signing keys. Every change runs in a transaction that holds an exclusive lock
-/// (a PostgreSQL advisory lock; on SQLite the <c>BEGIN IMMEDIATE</c> write lock) and re-reads the keys inside it,
+/// (a PostgreSQL advisory lock, a SQL Server application lock; on SQLite the <c>BEGIN IMMEDIATE</c> write lock) and re-reads the keys inside it,
 /// so several nodes running this at once make one key, not one each. See README.md beside this file.
 /// </summary>
 public sealed partial class SigningKeyManager(
@@ -39,6 +39,9 @@ public sealed partial class SigningKeyManager(
 {
     /// <summary>Arbitrary, fixed id of the PostgreSQL advisory lock that serializes key changes.</summary>
     private const long AdvisoryLockId = 0x4964705F4B657973; // "Idp_Keys"
+
+    /// <summary>The name of the SQL Server application lock that serializes key changes.</summary>
+    internal const string AppLockResource = "Idp_Keys";
 
     /// <summary>The least time a retired key stays published, whatever the clients' token lifetimes.</summary>
     internal static readonly TimeSpan MinimumRetention = TimeSpan.FromDays(1);
@@ -231,6 +234,18 @@ public sealed partial class SigningKeyManager(
             // Read committed: every statement after the lock sees what the previous holder committed.
             var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockId})", cancellationToken);
+            return transaction;
+        }
+        if (db is SqlServerIdpDbContext)
+        {
+            // sp_getapplock owned by the transaction: released by commit or rollback. It returns a negative status
+            // instead of raising when the lock is not granted (deadlock victim, cancelled), so that is turned into an error.
+            var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                DECLARE @result int;
+                EXEC @result = sp_getapplock @Resource = {AppLockResource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1;
+                IF @result < 0 THROW 50000, 'The signing key lock was not granted.', 1;
+                """, cancellationToken);
             return transaction;
         }
         // Microsoft.Data.Sqlite starts a serializable transaction with BEGIN IMMEDIATE: the database's write lock.
