@@ -31,7 +31,7 @@ public sealed partial class PushJourneyTests(PushJourneyFixture fixture) : IClas
             await Assertions.Expect(card.Locator(".ip")).Not.ToHaveTextAsync("–");
             await Assertions.Expect(card.Locator(".browser")).Not.ToHaveTextAsync("–");
             // In German, in the manuals' words (the button in the header switches).
-            await phone.Page.Locator("#language").ClickAsync();
+            await InLanguageAsync(phone.Page, "de");
             await Assertions.Expect(phone.Page.Locator("main h1")).ToHaveTextAsync("Freigabe");
             await Assertions.Expect(card.Locator("button.approve")).ToHaveTextAsync("BESTÄTIGEN");
             await Assertions.Expect(card.Locator("button.deny")).ToHaveTextAsync("ABLEHNEN");
