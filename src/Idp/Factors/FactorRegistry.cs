@@ -13,17 +13,20 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
     public IEnumerable<ISecondFactor> Enrollable => All.Where(f => f.EnrolPath is not null);
 
     /// <summary>Every factor of the user, fallbacks included, most recently used first.</summary>
-    public async Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        ListOfAsync(All, subjectId, cancellationToken);
+
+    /// <summary>The user's real (non-fallback) factors; the fallbacks are not even read (the sign-in decision asks this often).</summary>
+    public Task<IReadOnlyList<FactorInfo>> ListPrimaryAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        ListOfAsync(All.Where(f => !f.IsFallback), subjectId, cancellationToken);
+
+    private static async Task<IReadOnlyList<FactorInfo>> ListOfAsync(IEnumerable<ISecondFactor> kinds, string subjectId, CancellationToken cancellationToken)
     {
         var result = new List<FactorInfo>();
-        foreach (var factor in All)
+        foreach (var factor in kinds)
             result.AddRange(await factor.ListAsync(subjectId, cancellationToken));
         return result.OrderByDescending(f => f.LastUsedAt ?? f.CreatedAt).ToList();
     }
-
-    /// <summary>The user's real (non-fallback) factors.</summary>
-    public async Task<IReadOnlyList<FactorInfo>> ListPrimaryAsync(string subjectId, CancellationToken cancellationToken = default) =>
-        (await ListAsync(subjectId, cancellationToken)).Where(f => Get(f.Kind) is { IsFallback: false }).ToList();
 
     /// <summary>The highest level the user's factors reach: a fallback alone reaches nothing beyond the password.</summary>
     public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default) =>
