@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 
 namespace Idp.Pages;
 
-public sealed class ResetPasswordInput
+/// <summary>A new password, typed twice: the reset link's form, and the profile's password change.</summary>
+public class NewPasswordInput
 {
     [Display(Name = "Reset_NewPassword")]
     [Required(ErrorMessage = "Register_Password_Required")]
@@ -49,7 +50,7 @@ public sealed class ResetPasswordModel(
     public string? RequestId { get; set; }
 
     [BindProperty]
-    public ResetPasswordInput Input { get; set; } = new();
+    public NewPasswordInput Input { get; set; } = new();
 
     public bool LinkValid => !string.IsNullOrEmpty(UserId) && !string.IsNullOrEmpty(Token) && UserId.Length <= 64 && Token.Length <= 2048;
     public bool Done { get; private set; }
