@@ -7,6 +7,7 @@
 #   bench/run.sh                    # SQLite, RS256, all workloads at 16 and 64 connections
 #   bench/run.sh --alg ES256 --with-peer
 #   bench/run.sh --postgres --quick
+#   bench/run.sh --alg ES256 --profile refresh   # CPU profile of one workload (dotnet-trace), top frames printed
 #
 # bench.py settings pass through as environment variables (DURATION, WARMUP, RUNS, CONNS, WORKLOADS,
 # QUIET_WAIT, MAX_OTHER_CPU, ...); so do .NET runtime settings for Idp (DOTNET_gcServer, ...).
@@ -20,6 +21,8 @@ Options:
   --postgres     run Idp on a throwaway PostgreSQL 15 cluster (unix socket) instead of a fresh SQLite file
   --alg ALG      RS256 (default) or ES256: the bench client's SigningAlgorithm (and the peer's ALG)
   --quick        DURATION=3 WARMUP=1 RUNS=1 (a smoke test, not a measurement)
+  --profile W    measure only workload W at 64 connections while dotnet-trace samples Idp's threads, then
+                 print the frames that take the most time (bench/profile.py); the trace stays in the results
   --with-peer    also measure ../shared/bench/peer-oidc-provider with the same settings, then print
                  both tables and the Idp/peer ratio at 64 connections against the targets
   -h, --help     this text
@@ -29,6 +32,7 @@ EOF
 ALG=${ALG:-RS256}
 DATABASE=sqlite
 WITH_PEER=0
+PROFILE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) DATABASE=postgres ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --alg=*) ALG=${1#--alg=} ;;
     --quick) export DURATION=3 WARMUP=1 RUNS=1 ;;
     --with-peer) WITH_PEER=1 ;;
+    --profile) [ $# -ge 2 ] || { echo "run.sh: --profile needs a workload" >&2; exit 2; }; PROFILE=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -43,6 +48,10 @@ while [ $# -gt 0 ]; do
 done
 case "$ALG" in RS256|ES256) ;; *) echo "run.sh: --alg must be RS256 or ES256, not '$ALG'" >&2; exit 2 ;; esac
 export ALG
+if [ -n "$PROFILE" ]; then
+  export WORKLOADS=$PROFILE CONNS=64 RUNS=1 RETRIES=0
+  export DURATION=${DURATION:-20} WARMUP=${WARMUP:-5}
+fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
@@ -121,6 +130,12 @@ fi
 if [ "$WITH_PEER" = 1 ] && [ ! -d "$SHARED/peer-oidc-provider/node_modules" ]; then
   say "installing the peer's Node packages (npm ci)"
   (cd "$SHARED/peer-oidc-provider" && npm ci --no-audit --no-fund)
+fi
+
+TRACE_TOOL="$REPO/artifacts/tools/dotnet-trace"
+if [ -n "$PROFILE" ] && [ ! -x "$TRACE_TOOL" ]; then
+  say "installing dotnet-trace (into artifacts/tools)"
+  dotnet tool install --tool-path "$REPO/artifacts/tools" dotnet-trace >/dev/null || die "could not install dotnet-trace"
 fi
 
 # ------------------------------------------------------------------ build
@@ -219,9 +234,22 @@ COOKIE=$(python3 "$BENCH_DIR/signin.py" --issuer "$ISSUER" --login "$BENCH_LOGIN
 DOTNET_VERSION=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')
 IDP_LABEL="Idp $(git -C "$REPO" rev-parse --short HEAD) on ASP.NET Core $DOTNET_VERSION, $DB_LABEL, ALG=$ALG"
 say "measuring $IDP_LABEL"
+TRACE_PID=
+if [ -n "$PROFILE" ]; then
+  # Samples every thread ~100 times a second for the warm-up and the measured run; bench/profile.py keeps the
+  # samples of threads that were running (not waiting) and sums them by frame.
+  "$TRACE_TOOL" collect -p "$IDP_PID" --profile dotnet-sampled-thread-time --format Speedscope \
+    --duration "00:00:00:$((WARMUP + DURATION + 5))" -o "$RUN_DIR/idp.nettrace" >"$RUN_DIR/trace.log" 2>&1 &
+  TRACE_PID=$!
+  sleep 2
+fi
 run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
   SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
   || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
+if [ -n "$TRACE_PID" ]; then
+  wait "$TRACE_PID" || die "dotnet-trace failed (see $RUN_DIR/trace.log)"
+  python3 "$BENCH_DIR/profile.py" "$RUN_DIR/idp.speedscope.json" | tee "$RUN_DIR/profile.md"
+fi
 stop_idp
 IDP_LOG_WARN=$(grep -c '^warn:' "$RUN_DIR/idp.log" || true)
 IDP_LOG_FAIL=$(grep -c -E '^(fail|crit):' "$RUN_DIR/idp.log" || true)

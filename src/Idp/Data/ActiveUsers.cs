@@ -5,13 +5,17 @@ namespace Idp.Data;
 
 public static class ActiveUsers
 {
+    // Compiled once: the protocol's hot paths run this on every authorization and grant.
+    private static readonly Func<IdpDbContext, string, CancellationToken, Task<IdpUser?>> ById =
+        EF.CompileAsyncQuery((IdpDbContext db, string id, CancellationToken _) => db.Users.AsNoTracking().FirstOrDefault(u => u.Id == id));
+
     /// <summary>
     /// The user, if it exists and is not locked out, read without change tracking: the protocol's hot paths
     /// (authorize with a session, code and refresh grants) only read it.
     /// </summary>
     public static async Task<IdpUser?> FindActiveUserAsync(this IdpDbContext db, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var user = await ById(db, id, cancellationToken);
         return user is null || (user.LockoutEnabled && user.LockoutEnd > now) ? null : user;
     }
 }

@@ -20,7 +20,8 @@ public static class DataServiceCollectionExtensions
             default:
                 services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options
                     .UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString))
-                    .AddInterceptors(SqliteConnectionSettings.Instance));
+                    .AddInterceptors(SqliteConnectionSettings.Instance)
+                    .AddInterceptors(SqliteWriteGate.Interceptors));
                 break;
         }
         services.AddScoped<DatabaseMigrator>();

@@ -57,10 +57,8 @@ public sealed class PasskeyAuthenticators(
 
     public async Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default)
     {
-        var user = await users.FindByIdAsync(subjectId);
-        if (user is null)
-            return [];
-        return (await users.GetPasskeysAsync(user))
+        // The store reads passkeys by the user's id alone; loading the user first would cost a query on every sign-in decision.
+        return (await users.GetPasskeysAsync(new IdpUser { Id = subjectId }))
             .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false))
             .ToList();
     }

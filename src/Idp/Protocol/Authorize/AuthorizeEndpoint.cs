@@ -92,6 +92,7 @@ public sealed class AuthorizeEndpoint(
         var cancellationToken = http.RequestAborted;
         var destination = Destination(request);
         var now = clock.GetUtcNow();
+        await using var connection = await db.HoldConnectionAsync(cancellationToken);
 
         var session = await sessions.GetCurrentAsync(http);
         var user = session is null ? null : await db.FindActiveUserAsync(session.SubjectId, now, cancellationToken);

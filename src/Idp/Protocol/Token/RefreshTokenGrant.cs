@@ -27,7 +27,8 @@ public sealed class RefreshTokenGrant(
 
         var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
-        var stored = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        await using var connection = await db.HoldConnectionAsync(cancellationToken);
+        var stored = await GrantQueries.Refresh(db, id, cancellationToken);
         if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
             return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");
         if (stored.ConsumedAt is not null)
@@ -55,6 +56,8 @@ public sealed class RefreshTokenGrant(
 
         var accessTokenId = Hashing.RandomToken(16);
         var next = Hashing.RandomToken(32);
+        // The insert is the transaction's last step: a savepoint before it (EF Core's default) would only cost two statements.
+        db.Database.AutoSavepointsEnabled = false;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var consumed = await db.RefreshTokens
