@@ -1,4 +1,5 @@
 using Idp.Data.Entities;
+using Idp.IntegrationTests.Infrastructure;
 using Idp.Protocol.Clients;
 using Idp.Security;
 using Microsoft.EntityFrameworkCore;
