@@ -25,6 +25,9 @@ public sealed class AdminOptions
 
     /// <summary>How long a staff session lasts before signing in again.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long a portal's previous secret stays valid beside the new one after a rotation (0: it stops at once).</summary>
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromDays(7);
 }
 
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
@@ -42,6 +45,8 @@ public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             failures.Add("IdpAdmin:CallbackPath must start with '/'.");
         if (options.SessionLifetime <= TimeSpan.Zero)
             failures.Add("IdpAdmin:SessionLifetime must be positive.");
+        if (options.SecretRotationOverlap < TimeSpan.Zero || options.SecretRotationOverlap > TimeSpan.FromDays(90))
+            failures.Add("IdpAdmin:SecretRotationOverlap must be between 0 and 90 days (e.g. 7.00:00:00).");
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 }

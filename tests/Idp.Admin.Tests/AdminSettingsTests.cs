@@ -28,6 +28,16 @@ public sealed class AdminSettingsTests : IDisposable
         Assert.DoesNotContain("Exception", output + error);
     }
 
+    [Fact]
+    public async Task SecretRotationOverlapOutOfRange_StopsStartup_NamesTheSetting()
+    {
+        var (exitCode, output, error) = await RunAdminAsync(("IdpAdmin__SecretRotationOverlap", "-1.00:00:00"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["IdpAdmin:SecretRotationOverlap must be between 0 and 90 days (e.g. 7.00:00:00)."], Lines(error));
+        Assert.DoesNotContain("Exception", output + error);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

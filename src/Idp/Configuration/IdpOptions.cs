@@ -127,6 +127,14 @@ public sealed class ClientOptions
     public string? Secret { get; set; }
     /// <summary>Or the secret's SHA-256 (base64url), so the clear secret needs not be in configuration.</summary>
     public string? SecretHash { get; set; }
+
+    /// <summary>
+    /// During a rotation: the secret the portal used before (or its SHA-256 as <see cref="PreviousSecretHash"/>),
+    /// accepted beside the current one until <see cref="PreviousSecretValidUntil"/>.
+    /// </summary>
+    public string? PreviousSecret { get; set; }
+    public string? PreviousSecretHash { get; set; }
+    public DateTimeOffset? PreviousSecretValidUntil { get; set; }
     public List<string> RedirectUris { get; set; } = [];
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 

@@ -74,6 +74,7 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
                 failures.Add($"{at}: give Secret or SecretHash, not both.");
             if (client.Secret is { Length: < 8 })
                 failures.Add($"{at}:Secret is too short (at least 8 characters; generate 32 random bytes).");
+            ValidatePreviousSecret(client, at, failures);
             foreach (var grant in client.EffectiveGrantTypes.Where(g => !KnownGrantTypes.Contains(g)))
                 failures.Add($"{at}:AllowedGrantTypes has unknown grant '{grant}'.");
             if (!KnownAlgorithms.Contains(client.SigningAlgorithm))
@@ -93,6 +94,22 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>A rotation declared in configuration: the old secret, kept for a stated time, beside a new one.</summary>
+    private static void ValidatePreviousSecret(ClientOptions client, string at, List<string> failures)
+    {
+        var hasPrevious = client.PreviousSecret is not null || client.PreviousSecretHash is not null;
+        if (client.PreviousSecret is not null && client.PreviousSecretHash is not null)
+            failures.Add($"{at}: give PreviousSecret or PreviousSecretHash, not both.");
+        if (client.PreviousSecret is { Length: < 8 })
+            failures.Add($"{at}:PreviousSecret is too short (at least 8 characters).");
+        if (hasPrevious && client.Secret is null && client.SecretHash is null)
+            failures.Add($"{at}: a previous secret needs a current one (Secret or SecretHash).");
+        if (hasPrevious && client.PreviousSecretValidUntil is null)
+            failures.Add($"{at}:PreviousSecretValidUntil is required with a previous secret (until when both are accepted).");
+        if (!hasPrevious && client.PreviousSecretValidUntil is not null)
+            failures.Add($"{at}:PreviousSecretValidUntil is set but there is no PreviousSecret or PreviousSecretHash.");
     }
 
     /// <summary>RFC 9700 §2.1 and RFC 8252: exact absolute URIs, no fragment; plain http only on loopback.</summary>

@@ -53,6 +53,9 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             client.Property(c => c.ClientId).HasMaxLength(100);
             client.Property(c => c.DisplayName).HasMaxLength(200);
             client.Property(c => c.SecretHash).HasMaxLength(100);
+            client.Property(c => c.PreviousSecretHash).HasMaxLength(100);
+            client.Property(c => c.Source).HasConversion<int>();
+            client.Property(c => c.ConfigurationKey).HasMaxLength(100);
             client.Property(c => c.SigningAlgorithm).HasMaxLength(10);
             client.Property(c => c.BackChannelLogoutUri).HasMaxLength(2000);
             client.Property(c => c.MfaPolicy).HasConversion<int?>();

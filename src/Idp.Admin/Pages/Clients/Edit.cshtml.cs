@@ -8,6 +8,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Factors;
+using Idp.Helpdesk;
 using Idp.Protocol.Clients;
 using Idp.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -15,12 +16,24 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace Idp.Admin.Pages.Clients;
 
-/// <summary>Create a portal, edit its redirect URIs, MFA policy and party, rotate its secret (shown once, stored as SHA-256).</summary>
+/// <summary>
+/// Create a portal, edit its redirect URIs, MFA policy and party, rotate its secret (shown once, stored as SHA-256;
+/// the previous one stays valid for <see cref="AdminOptions.SecretRotationOverlap"/>). A portal declared in Idp's
+/// configuration is owned there: shown read-only, and every change to it is refused.
+/// </summary>
 [Authorize(Policy = StaffPolicies.Admin)]
-public sealed partial class EditModel(IdpDbContext db, IClientStore store, AuditTrail audit, TimeProvider clock, IStringLocalizer<AdminResource> T) : PageModel
+public sealed partial class EditModel(
+    IdpDbContext db,
+    IClientStore store,
+    AuditTrail audit,
+    TimeProvider clock,
+    SlaCalendar calendar,
+    IOptions<AdminOptions> options,
+    IStringLocalizer<AdminResource> T) : PageModel
 {
     public sealed class ClientInput
     {
@@ -49,6 +62,15 @@ public sealed partial class EditModel(IdpDbContext db, IClientStore store, Audit
 
     /// <summary>A secret just made: shown in this one response, never again.</summary>
     public string? NewSecret { get; private set; }
+
+    /// <summary>Owned by Idp's configuration: nothing here may change it.</summary>
+    public bool IsReadOnly => Existing is { Source: ClientSource.Configuration };
+
+    public TimeSpan RotationOverlap => options.Value.SecretRotationOverlap;
+
+    /// <summary>Until when the previous secret is accepted beside the current one (zone named), or null when it is not.</summary>
+    public string? PreviousSecretValidUntil =>
+        Existing is { PreviousSecretHash: not null, PreviousSecretExpiresAt: { } until } && until > clock.GetUtcNow() ? calendar.Local(until) : null;
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -81,6 +103,8 @@ public sealed partial class EditModel(IdpDbContext db, IClientStore store, Audit
         if (!IsNew && client is null)
             return NotFound();
         Existing = client;
+        if (IsReadOnly)
+            return await RefuseAsync(id, "Input.ClientId", T["This portal is declared in configuration ({0}): change it there.", client!.ConfigurationKey ?? "Idp:Clients"]);
         if (!IsNew)
             Input.ClientId = id;
 
@@ -104,6 +128,7 @@ public sealed partial class EditModel(IdpDbContext db, IClientStore store, Audit
                 AllowedGrantTypes = ["authorization_code", "refresh_token"],
                 AllowedScopes = ["openid", "profile", "email", "offline_access"],
                 CreatedAt = now,
+                Source = ClientSource.Admin,
             };
             if (Input.Confidential)
             {
@@ -118,6 +143,7 @@ public sealed partial class EditModel(IdpDbContext db, IClientStore store, Audit
         client.IsThirdParty = Input.ThirdParty;
         client.MfaPolicy = Input.MfaPolicy;
         client.Enabled = Input.Enabled;
+        client.Source = ClientSource.Admin;
         client.UpdatedAt = now;
         audit.AddAction(IsNew ? AdminAuditTypes.ClientCreated : AdminAuditTypes.ClientUpdated, HttpContext, User.Subject(), clientId: client.ClientId,
             details: $"redirect_uris={string.Join(' ', redirectUris)}; third_party={client.IsThirdParty}; mfa={client.MfaPolicy?.ToString() ?? "global"}; enabled={client.Enabled}: {Input.Reason.Trim()}");
@@ -141,19 +167,42 @@ public sealed partial class EditModel(IdpDbContext db, IClientStore store, Audit
             return NotFound();
         Existing = client;
         ModelState.Clear();
+        if (IsReadOnly)
+            return await RefuseAsync(id, nameof(RotateReason), T["This portal is declared in configuration ({0}): rotate its secret there (Secret and PreviousSecret with PreviousSecretValidUntil).", client.ConfigurationKey ?? "Idp:Clients"]);
+        if (client.IsPublic)
+            return await RefuseAsync(id, nameof(RotateReason), T["A public portal has no secret to rotate."], StatusCodes.Status400BadRequest);
         if (string.IsNullOrWhiteSpace(RotateReason))
         {
             ModelState.AddModelError(nameof(RotateReason), T["Give a reason: it goes into the audit log."]);
             await OnGetAsync(id);
             return Page();
         }
+        var now = clock.GetUtcNow();
         NewSecret = Hashing.RandomToken(32);
+        // The secret in use until now keeps working for the overlap, so the portal can switch without an outage. A
+        // rotation during an overlap ends the earlier one: only the secret just replaced stays valid.
+        var overlap = options.Value.SecretRotationOverlap;
+        client.PreviousSecretHash = overlap > TimeSpan.Zero ? client.SecretHash : null;
+        client.PreviousSecretExpiresAt = overlap > TimeSpan.Zero ? now + overlap : null;
         client.SecretHash = Hashing.Sha256(NewSecret);
-        client.UpdatedAt = clock.GetUtcNow();
-        audit.AddAction(AdminAuditTypes.ClientSecretRotated, HttpContext, User.Subject(), clientId: id, details: RotateReason.Trim());
+        client.Source = ClientSource.Admin;
+        client.UpdatedAt = now;
+        var previousUntil = client.PreviousSecretExpiresAt is { } until ? until.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "none";
+        audit.AddAction(AdminAuditTypes.ClientSecretRotated, HttpContext, User.Subject(), clientId: id,
+            details: $"previous_secret_valid_until={previousUntil}: {RotateReason.Trim()}");
         await db.SaveChangesAsync(HttpContext.RequestAborted);
         store.Invalidate(id);
         await OnGetAsync(id);
+        return Page();
+    }
+
+    /// <summary>A change this page does not make: the page again, with the reason, and a 4xx status.</summary>
+    private async Task<IActionResult> RefuseAsync(string id, string field, string reason, int status = StatusCodes.Status409Conflict)
+    {
+        ModelState.Clear();
+        await OnGetAsync(id);
+        ModelState.AddModelError(field, reason);
+        Response.StatusCode = status;
         return Page();
     }
 

@@ -10,6 +10,19 @@ public sealed class Client
     public string? SecretHash { get; set; }
     public bool IsPublic => SecretHash is null;
 
+    /// <summary>
+    /// SHA-256 of the secret before the last rotation, accepted beside the current one until
+    /// <see cref="PreviousSecretExpiresAt"/> so the portal can switch without an outage.
+    /// </summary>
+    public string? PreviousSecretHash { get; set; }
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
+    /// <summary>Who owns this portal: the configuration (upserted at every start, read-only in the admin area) or the admin area.</summary>
+    public ClientSource Source { get; set; }
+
+    /// <summary>For a configuration portal, the key that declares it (<c>Idp:Clients:2</c>), as of the last start of Idp.</summary>
+    public string? ConfigurationKey { get; set; }
+
     public List<string> RedirectUris { get; set; } = [];
     public List<string> PostLogoutRedirectUris { get; set; } = [];
     public List<string> AllowedGrantTypes { get; set; } = [];
@@ -34,4 +47,13 @@ public sealed class Client
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>The owner of a portal's settings (persisted values; never renumber).</summary>
+public enum ClientSource
+{
+    /// <summary>A row from before owners were recorded; the next start of Idp decides (declared: configuration, else admin area).</summary>
+    Unrecorded = 0,
+    Configuration = 1,
+    Admin = 2,
 }

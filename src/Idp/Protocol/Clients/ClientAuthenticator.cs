@@ -22,7 +22,7 @@ public sealed record ClientRequest(RequestParameters? Parameters, Client? Client
 /// Client authentication at the token, PAR, revocation and introspection endpoints (RFC 6749 §2.3):
 /// <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c> for public clients.
 /// </summary>
-public sealed class ClientAuthenticator(IClientStore clients)
+public sealed class ClientAuthenticator(IClientStore clients, TimeProvider clock)
 {
     private const string Failed = "Client authentication failed.";
 
@@ -75,9 +75,24 @@ public sealed class ClientAuthenticator(IClientStore clients)
                 : new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
         }
 
-        if (string.IsNullOrEmpty(secret) || !Hashing.FixedTimeEquals(Hashing.Sha256(secret), client.SecretHash!))
+        if (string.IsNullOrEmpty(secret) || !SecretMatches(client, secret, clock.GetUtcNow()))
             return new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
         return new(client, null, basicAttempted);
+    }
+
+    /// <summary>
+    /// The current secret, or during a rotation's overlap the previous one. Both comparisons always run, in constant
+    /// time, and are joined without short-circuit: the response time tells nothing about which one matched.
+    /// </summary>
+    internal static bool SecretMatches(Client client, string secret, DateTimeOffset now)
+    {
+        var presented = Hashing.Sha256(secret);
+        var previousValid = client.PreviousSecretHash is not null && client.PreviousSecretExpiresAt > now;
+        // Outside an overlap the presented hash is compared with itself and the result discarded, so the work is the same.
+        var previous = previousValid ? client.PreviousSecretHash! : presented;
+        var matchesCurrent = Hashing.FixedTimeEquals(presented, client.SecretHash!);
+        var matchesPrevious = Hashing.FixedTimeEquals(presented, previous) & previousValid;
+        return matchesCurrent | matchesPrevious;
     }
 
     /// <summary>RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.</summary>

@@ -892,3 +892,48 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205170655_PortalSecretRotation'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [ConfigurationKey] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205170655_PortalSecretRotation'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [PreviousSecretExpiresAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205170655_PortalSecretRotation'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [PreviousSecretHash] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205170655_PortalSecretRotation'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [Source] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205170655_PortalSecretRotation'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205170655_PortalSecretRotation', N'10.0.15');
+END;
+
+COMMIT;
+GO
