@@ -38,6 +38,9 @@ public sealed class ClientsInitializer(IdpDbContext db, IOptions<IdpOptions> opt
     {
         client.DisplayName = declared.DisplayName ?? declared.ClientId;
         client.SecretHash = declared.SecretHash ?? (declared.Secret is null ? null : Hashing.Sha256(declared.Secret));
+        client.TokenEndpointAuthMethod = declared.TokenEndpointAuthMethod;
+        client.Jwks = declared.Jwks;
+        client.JwksUri = declared.JwksUri;
         client.RedirectUris = [.. declared.RedirectUris];
         client.PostLogoutRedirectUris = [.. declared.PostLogoutRedirectUris];
         client.AllowedGrantTypes = [.. declared.EffectiveGrantTypes];

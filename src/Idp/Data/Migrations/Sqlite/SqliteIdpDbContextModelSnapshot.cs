@@ -14,7 +14,7 @@ namespace Idp.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Idp.Data.Entities.AuditEvent", b =>
                 {
@@ -217,6 +217,14 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("MfaPolicy")
                         .HasColumnType("INTEGER");
 
@@ -243,6 +251,10 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<string>("SigningAlgorithm")
                         .IsRequired()
                         .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenEndpointAuthMethod")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("TrustBrowserDays")
@@ -825,6 +837,26 @@ namespace Idp.Data.Migrations.Sqlite
                     b.HasIndex("SubjectId");
 
                     b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UsedJti", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JtiHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "JtiHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedJtis");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
