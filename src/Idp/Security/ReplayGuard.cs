@@ -21,10 +21,17 @@ public sealed class ReplayGuard(IServiceScopeFactory scopes, TimeProvider clock)
         ArgumentException.ThrowIfNullOrEmpty(scope);
         ArgumentException.ThrowIfNullOrEmpty(jti);
         var hash = Hashing.Sha256(jti);
-        // A context of its own: a failed insert must not leave a broken entity in the caller's change tracker.
-        await using (var serviceScope = scopes.CreateAsyncScope())
+        var now = clock.GetUtcNow();
+        await using var serviceScope = scopes.CreateAsyncScope();
+        var db = serviceScope.ServiceProvider.GetRequiredService<IdpDbContext>();
+
+        // A plain replay is answered by a read, so it does not show up as a failed insert in the database log.
+        var existing = await db.UsedJtis.AsNoTracking()
+            .Where(u => u.Scope == scope && u.JtiHash == hash)
+            .Select(u => (DateTimeOffset?)u.ExpiresAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (existing is null)
         {
-            var db = serviceScope.ServiceProvider.GetRequiredService<IdpDbContext>();
             db.UsedJtis.Add(new UsedJti { Scope = scope, JtiHash = hash, ExpiresAt = expiresAt });
             try
             {
@@ -33,14 +40,16 @@ public sealed class ReplayGuard(IServiceScopeFactory scopes, TimeProvider clock)
             }
             catch (DbUpdateException)
             {
-                // The key exists: a replay, unless the row is a leftover of an expired JWT the cleanup has not yet removed.
+                // Another request (on any node) inserted it first: the key decides, so this one is the replay.
+                return false;
             }
         }
+        if (existing >= now)
+            return false;
 
-        await using var retryScope = scopes.CreateAsyncScope();
-        var retry = retryScope.ServiceProvider.GetRequiredService<IdpDbContext>();
-        var now = clock.GetUtcNow();
-        var reclaimed = await retry.UsedJtis
+        // A leftover of an expired JWT the cleanup has not removed yet: taken over by one conditional update, so of
+        // two concurrent uses only one wins.
+        var reclaimed = await db.UsedJtis
             .Where(u => u.Scope == scope && u.JtiHash == hash && u.ExpiresAt < now)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiresAt, expiresAt), cancellationToken);
         return reclaimed == 1;
