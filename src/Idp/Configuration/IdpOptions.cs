@@ -26,6 +26,7 @@ public sealed class IdpOptions
     public MfaOptions Mfa { get; set; } = new();
     public PasskeysOptions Passkeys { get; set; } = new();
     public List<ClientOptions> Clients { get; set; } = [];
+    public ClientAuthenticationOptions ClientAuthentication { get; set; } = new();
 
     /// <summary>
     /// Proxies (load balancers) whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as IP
@@ -135,6 +136,20 @@ public sealed class ClientOptions
     public string? PreviousSecret { get; set; }
     public string? PreviousSecretHash { get; set; }
     public DateTimeOffset? PreviousSecretValidUntil { get; set; }
+    /// <c>client_secret_basic</c> (default with a secret), <c>client_secret_post</c>, <c>private_key_jwt</c> (with
+    /// <see cref="Jwks"/> or <see cref="JwksUri"/>) or <c>none</c> (default without; public client). One method per client.
+    /// </summary>
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary>For <c>private_key_jwt</c>: the client's public keys, a JWKS document as a JSON string.</summary>
+    public string? Jwks { get; set; }
+
+    /// <summary>For <c>private_key_jwt</c>: where the client publishes its JWKS (https outside Development).</summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary>The method in effect: the declared one, or what the secret implies.</summary>
+    public string EffectiveAuthMethod => TokenEndpointAuthMethod
+        ?? (Secret is null && SecretHash is null ? Data.Entities.ClientAuthMethods.None : Data.Entities.ClientAuthMethods.ClientSecretBasic);
     public List<string> RedirectUris { get; set; } = [];
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
@@ -159,6 +174,30 @@ public sealed class ClientOptions
     /// <summary>"Trust this browser" days for this client (0: off, e.g. a portal that demands a factor at every sign-in).</summary>
     [Range(0, 365)]
     public int? TrustBrowserDays { get; set; }
+}
+
+/// <summary>The <c>Idp:ClientAuthentication</c> section: client assertions (<c>private_key_jwt</c>, RFC 7523).</summary>
+public sealed class ClientAuthenticationOptions
+{
+    /// <summary>The longest an assertion may live: its <c>exp</c> at most this far after its <c>iat</c> (or now).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan AssertionMaxLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Tolerated clock difference for <c>exp</c>, <c>nbf</c> and <c>iat</c> of an assertion.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a client's JWKS fetched from its <c>jwks_uri</c> is used.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan JwksCacheTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>An unknown <c>kid</c> fetches the JWKS again, but at most this often per client.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan JwksRefetchInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a <c>jwks_uri</c> may take to answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
+    public TimeSpan JwksFetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>The <c>Idp:Passkeys</c> section: the WebAuthn relying party.</summary>

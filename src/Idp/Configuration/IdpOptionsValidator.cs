@@ -79,7 +79,8 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
                 failures.Add($"{at}:AllowedGrantTypes has unknown grant '{grant}'.");
             if (!KnownAlgorithms.Contains(client.SigningAlgorithm))
                 failures.Add($"{at}:SigningAlgorithm must be RS256 or ES256.");
-            var isPublic = client.Secret is null && client.SecretHash is null;
+            ClientAuthMethodValidation.Validate(client, at, environment.IsDevelopment(), failures);
+            var isPublic = client.EffectiveAuthMethod == Data.Entities.ClientAuthMethods.None;
             if (isPublic && client.EffectiveGrantTypes.Contains("client_credentials"))
                 failures.Add($"{at}: a public client (no secret) cannot use client_credentials.");
             if (isPublic && !client.RequirePkce)

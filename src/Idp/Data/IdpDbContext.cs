@@ -18,6 +18,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<RevokedAccessToken> RevokedAccessTokens => Set<RevokedAccessToken>();
+    public DbSet<UsedJti> UsedJtis => Set<UsedJti>();
     public DbSet<AuthorizationRequestRecord> AuthorizationRequests => Set<AuthorizationRequestRecord>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<UserSessionClient> UserSessionClients => Set<UserSessionClient>();
@@ -59,6 +60,10 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             client.Property(c => c.SigningAlgorithm).HasMaxLength(10);
             client.Property(c => c.BackChannelLogoutUri).HasMaxLength(2000);
             client.Property(c => c.MfaPolicy).HasConversion<int?>();
+            client.Property(c => c.TokenEndpointAuthMethod).HasMaxLength(40);
+            client.Property(c => c.Jwks).HasMaxLength(16000);
+            client.Property(c => c.JwksUri).HasMaxLength(2000);
+            client.Ignore(c => c.AuthMethod);
             client.Ignore(c => c.IsPublic);
             SpaceSeparated(client.Property(c => c.RedirectUris));
             SpaceSeparated(client.Property(c => c.PostLogoutRedirectUris));
@@ -105,6 +110,14 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             token.HasKey(t => t.TokenId);
             token.Property(t => t.TokenId).HasMaxLength(64);
             token.HasIndex(t => t.ExpiresAt);
+        });
+
+        builder.Entity<UsedJti>(used =>
+        {
+            used.HasKey(u => new { u.Scope, u.JtiHash });
+            used.Property(u => u.Scope).HasMaxLength(150);
+            used.Property(u => u.JtiHash).HasMaxLength(64);
+            used.HasIndex(u => u.ExpiresAt);
         });
 
         builder.Entity<AuthorizationRequestRecord>(request =>

@@ -5,7 +5,7 @@ using Quartz;
 namespace Idp.Jobs;
 
 /// <summary>
-/// Deletes what has expired: authorization codes, refresh tokens, revoked-access-token entries, stored
+/// Deletes what has expired: authorization codes, refresh tokens, revoked-access-token entries, used JWT ids, stored
 /// authorization requests, and sessions that ended or expired more than <see cref="SessionRetention"/> ago.
 /// </summary>
 [DisallowConcurrentExecution]
@@ -36,6 +36,7 @@ public sealed partial class ExpiredDataCleanupJob(IdpDbContext db, TimeProvider 
         var refreshTokens = await db.RefreshTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var revokedAccessTokens = await db.RevokedAccessTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var requests = await db.AuthorizationRequests.Where(r => r.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        await db.UsedJtis.Where(u => u.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
 
         var cutoff = now - SessionRetention;
         // The session's clients first: ExecuteDelete does not cascade in EF, and SQLite may run without foreign keys.

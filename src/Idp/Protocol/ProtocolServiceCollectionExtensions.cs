@@ -25,6 +25,10 @@ public static class ProtocolServiceCollectionExtensions
 
         services.AddSingleton<IClientStore, ClientStore>();
         services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<ClientKeys>();
+        services.AddHttpClient(ClientKeys.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddScoped<IStartupInitializer, ClientsInitializer>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<OwnTokenValidator>();

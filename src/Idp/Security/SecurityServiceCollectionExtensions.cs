@@ -9,6 +9,7 @@ public static class SecurityServiceCollectionExtensions
     public static IServiceCollection AddIdpSecurity(this IServiceCollection services)
     {
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<IReplayGuard, ReplayGuard>();
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddDataProtection().SetApplicationName("Idp");
         // The key ring lives in the database so every node reads the same keys, encrypted with the key-encryption key.

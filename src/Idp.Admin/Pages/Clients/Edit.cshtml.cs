@@ -60,6 +60,11 @@ public sealed partial class EditModel(
     public bool IsNew { get; private set; }
     public Client? Existing { get; private set; }
 
+    /// <summary>The key ids of an inline JWKS, for the page (the keys themselves are public, but long).</summary>
+    public string InlineKeyIds => Existing?.Jwks is { } jwks && ClientJwks.TryParse(jwks, out var keys, out _)
+        ? string.Join(", ", keys.Select(k => string.IsNullOrEmpty(k.Kid) ? k.Kty : k.Kid))
+        : "";
+
     /// <summary>A secret just made: shown in this one response, never again.</summary>
     public string? NewSecret { get; private set; }
 
@@ -171,6 +176,9 @@ public sealed partial class EditModel(
             return await RefuseAsync(id, nameof(RotateReason), T["This portal is declared in configuration ({0}): rotate its secret there (Secret and PreviousSecret with PreviousSecretValidUntil).", client.ConfigurationKey ?? "Idp:Clients"]);
         if (client.IsPublic)
             return await RefuseAsync(id, nameof(RotateReason), T["A public portal has no secret to rotate."], StatusCodes.Status400BadRequest);
+        // A key client has no secret to rotate (one method per client); giving it one would be a second way in.
+        if (client.AuthMethod is not (ClientAuthMethods.ClientSecretBasic or ClientAuthMethods.ClientSecretPost))
+            return BadRequest();
         if (string.IsNullOrWhiteSpace(RotateReason))
         {
             ModelState.AddModelError(nameof(RotateReason), T["Give a reason: it goes into the audit log."]);

@@ -8,7 +8,21 @@ public sealed class Client
 
     /// <summary>SHA-256 of the client secret (client secrets are high-entropy), null for public clients.</summary>
     public string? SecretHash { get; set; }
-    public bool IsPublic => SecretHash is null;
+
+    /// <summary>
+    /// The one way this client authenticates (RFC 6749 §2.3, OpenID Connect Core §9); null for clients made before
+    /// it was stored: a secret (Basic or in the form) when the client has one, otherwise <c>none</c>.
+    /// </summary>
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary>For <c>private_key_jwt</c>: the client's public keys as a JWKS document, or …</summary>
+    public string? Jwks { get; set; }
+
+    /// <summary>… the URL of its JWKS, fetched and cached (<c>Protocol/Clients/ClientKeys</c>).</summary>
+    public string? JwksUri { get; set; }
+
+    public string AuthMethod => TokenEndpointAuthMethod ?? (SecretHash is null ? ClientAuthMethods.None : ClientAuthMethods.ClientSecretBasic);
+    public bool IsPublic => AuthMethod == ClientAuthMethods.None;
 
     /// <summary>
     /// SHA-256 of the secret before the last rotation, accepted beside the current one until
@@ -56,4 +70,18 @@ public enum ClientSource
     Unrecorded = 0,
     Configuration = 1,
     Admin = 2,
+}
+
+/// <summary>The <c>token_endpoint_auth_method</c> values of OpenID Connect Core §9 that Idp accepts.</summary>
+public static class ClientAuthMethods
+{
+    public const string ClientSecretBasic = "client_secret_basic";
+    public const string ClientSecretPost = "client_secret_post";
+    public const string PrivateKeyJwt = "private_key_jwt";
+    public const string None = "none";
+
+    public static readonly string[] All = [ClientSecretBasic, ClientSecretPost, PrivateKeyJwt, None];
+
+    /// <summary>RFC 7518 §3.1: the asymmetric algorithms accepted for client assertions (never <c>none</c> or HS*).</summary>
+    public static readonly string[] AssertionAlgorithms = ["RS256", "PS256", "ES256"];
 }

@@ -64,6 +64,9 @@ public sealed partial class ClientsInitializer(IdpDbContext db, IOptions<IdpOpti
         client.SecretHash = declared.SecretHash ?? (declared.Secret is null ? null : Hashing.Sha256(declared.Secret));
         client.PreviousSecretHash = declared.PreviousSecretHash ?? (declared.PreviousSecret is null ? null : Hashing.Sha256(declared.PreviousSecret));
         client.PreviousSecretExpiresAt = client.PreviousSecretHash is null ? null : declared.PreviousSecretValidUntil;
+        client.TokenEndpointAuthMethod = declared.TokenEndpointAuthMethod;
+        client.Jwks = declared.Jwks;
+        client.JwksUri = declared.JwksUri;
         client.RedirectUris = [.. declared.RedirectUris];
         client.PostLogoutRedirectUris = [.. declared.PostLogoutRedirectUris];
         client.AllowedGrantTypes = [.. declared.EffectiveGrantTypes];

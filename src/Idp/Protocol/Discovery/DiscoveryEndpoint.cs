@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Idp.Authentication;
 using Idp.Configuration;
+using Idp.Data.Entities;
 using Idp.Protocol.Keys;
 using Idp.Protocol.Tokens;
 using Microsoft.Extensions.Options;
@@ -38,9 +39,12 @@ public sealed class DiscoveryEndpoint(IOptions<IdpOptions> options)
         ["grant_types_supported"] = new[] { GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials },
         ["subject_types_supported"] = new[] { "public" },
         ["id_token_signing_alg_values_supported"] = new[] { "RS256", "ES256" },
-        ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "none" },
-        ["revocation_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "none" },
-        ["introspection_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
+        ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt", "none" },
+        ["token_endpoint_auth_signing_alg_values_supported"] = ClientAuthMethods.AssertionAlgorithms,
+        ["revocation_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt", "none" },
+        ["revocation_endpoint_auth_signing_alg_values_supported"] = ClientAuthMethods.AssertionAlgorithms,
+        ["introspection_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
+        ["introspection_endpoint_auth_signing_alg_values_supported"] = ClientAuthMethods.AssertionAlgorithms,
         ["code_challenge_methods_supported"] = new[] { "S256" },
         ["prompt_values_supported"] = new[] { PromptValues.None, PromptValues.Login, PromptValues.Consent },
         ["acr_values_supported"] = AuthenticationLevels.Supported,

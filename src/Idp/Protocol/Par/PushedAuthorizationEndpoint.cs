@@ -21,7 +21,7 @@ public sealed class PushedAuthorizationEndpoint(ClientAuthenticator authenticato
         var client = authenticated!;
 
         // The client's credentials are not part of the request and must not be stored with it.
-        var request = new RequestParameters(parameters!.Values.Where(p => p.Key != Parameters.ClientSecret).ToDictionary(p => p.Key, p => p.Value));
+        var request = new RequestParameters(parameters!.Values.Where(p => !ClientAuthenticator.CredentialParameters.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
         if (!request.Has(Parameters.ClientId))
             request = new RequestParameters(new Dictionary<string, string>(request.Values) { [Parameters.ClientId] = client.ClientId });
 

@@ -937,3 +937,61 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [Jwks] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [JwksUri] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [TokenEndpointAuthMethod] nvarchar(40) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    CREATE TABLE [UsedJtis] (
+        [Scope] nvarchar(150) NOT NULL,
+        [JtiHash] nvarchar(64) NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_UsedJtis] PRIMARY KEY ([Scope], [JtiHash])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    CREATE INDEX [IX_UsedJtis_ExpiresAt] ON [UsedJtis] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205173603_UsedJti'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205173603_UsedJti', N'10.0.15');
+END;
+
+COMMIT;
+GO

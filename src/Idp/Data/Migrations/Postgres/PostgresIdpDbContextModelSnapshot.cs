@@ -229,6 +229,14 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<int?>("MfaPolicy")
                         .HasColumnType("integer");
 
@@ -266,6 +274,10 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.Property<int>("Source")
                         .HasColumnType("integer");
+
+                    b.Property<string>("TokenEndpointAuthMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<int?>("TrustBrowserDays")
                         .HasColumnType("integer");
@@ -853,6 +865,26 @@ namespace Idp.Data.Migrations.Postgres
                     b.HasIndex("SubjectId");
 
                     b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UsedJti", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<string>("JtiHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Scope", "JtiHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedJtis");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>

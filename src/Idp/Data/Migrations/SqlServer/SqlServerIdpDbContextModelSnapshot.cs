@@ -229,6 +229,14 @@ namespace Idp.Data.Migrations.SqlServer
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<int?>("MfaPolicy")
                         .HasColumnType("int");
 
@@ -266,6 +274,10 @@ namespace Idp.Data.Migrations.SqlServer
 
                     b.Property<int>("Source")
                         .HasColumnType("int");
+
+                    b.Property<string>("TokenEndpointAuthMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
 
                     b.Property<int?>("TrustBrowserDays")
                         .HasColumnType("int");
@@ -854,6 +866,26 @@ namespace Idp.Data.Migrations.SqlServer
                     b.HasIndex("SubjectId");
 
                     b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UsedJti", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(150)
+                        .HasColumnType("nvarchar(150)");
+
+                    b.Property<string>("JtiHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Scope", "JtiHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedJtis");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>

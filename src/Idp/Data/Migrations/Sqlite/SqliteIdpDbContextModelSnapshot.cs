@@ -221,6 +221,14 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<bool>("IsThirdParty")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JwksUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("MfaPolicy")
                         .HasColumnType("INTEGER");
 
@@ -258,6 +266,10 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.Property<int>("Source")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenEndpointAuthMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<int?>("TrustBrowserDays")
                         .HasColumnType("INTEGER");
@@ -839,6 +851,26 @@ namespace Idp.Data.Migrations.Sqlite
                     b.HasIndex("SubjectId");
 
                     b.ToTable("TrustedBrowsers");
+                });
+
+            modelBuilder.Entity("Idp.Data.Entities.UsedJti", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JtiHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Scope", "JtiHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedJtis");
                 });
 
             modelBuilder.Entity("Idp.Data.Entities.UserFactor", b =>
