@@ -20,8 +20,8 @@ public sealed class AccountRevocationAdminTests
     {
         var backChannel = new RecordingHandler();
         await using var world = AdminWorld.Start(
-            configure: idp => idp.WithClient(TestClients.Create("portal", c => { c.Secret = TestClients.Secret; c.BackChannelLogoutUri = TestClients.BackChannelLogoutUri; })),
-            configureAdmin: services => services.AddHttpClient(BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => backChannel));
+            configure: idp => idp.WithClient(TestClients.Create("portal", c => { c.Secret = TestClients.Secret; c.BackChannelLogoutUri = TestClients.BackChannelLogoutUri; }))
+                .WithServices(services => services.AddHttpClient(BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => backChannel)));
         var (agent, secret) = await world.CreateStaffAsync(StaffRolesFor.Helpdesk);
         var user = await world.Idp.CreateUserAsync();
         var portal = new TestRelyingParty(world.Idp, "portal");

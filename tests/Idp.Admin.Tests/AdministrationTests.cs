@@ -59,8 +59,8 @@ public sealed class AdministrationTests
     public async Task EndSessions_TellsThePortalOfEachSession_ByBackChannelLogout()
     {
         var backChannel = new RecordingHandler();
-        await using var world = AdminWorld.Start(configure: idp => idp.WithClient(PortalClient()),
-            configureAdmin: services => services.AddHttpClient(BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => backChannel));
+        await using var world = AdminWorld.Start(configure: idp => idp.WithClient(PortalClient())
+            .WithServices(services => services.AddHttpClient(BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => backChannel)));
         var (agent, secret) = await world.CreateStaffAsync(StaffRolesFor.Helpdesk);
         var user = await world.Idp.CreateUserAsync();
         var portal = new TestRelyingParty(world.Idp, "portal");

@@ -30,7 +30,7 @@ public static class PushDeliveryMessages
 
 /// <summary>
 /// Sends one outbox Web Push message: to every device of the user that gave a subscription; a subscription that is
-/// gone is forgotten. Throws (so the dispatcher retries) only when no device was reached and one failed to answer.
+/// gone is forgotten. Throws (so the dispatcher retries) only when no device was reached and one failed.
 /// </summary>
 public sealed class PushDeliverer(IdpDbContext db, PushDeviceCredentials credentials, IServiceProvider services, TimeProvider clock, IOptions<PushOptions> options, ILogger<PushDeliverer> logger) : IOutboxDelivery
 {
@@ -61,7 +61,7 @@ public sealed class PushDeliverer(IdpDbContext db, PushDeviceCredentials credent
         // The push service keeps the message only while the request can still be approved.
         var timeToLive = request.ExpiresAt - now < Options.RequestLifetime ? request.ExpiresAt - now : Options.RequestLifetime;
         var reached = 0;
-        Exception? failure = null;
+        var failed = false;
         foreach (var target in targets)
         {
             try
@@ -69,7 +69,9 @@ public sealed class PushDeliverer(IdpDbContext db, PushDeviceCredentials credent
                 var result = await sender.SendAsync(new WebPushSubscription(target.SubscriptionEndpoint!, target.SubscriptionP256dh!, target.SubscriptionAuth!), payload, timeToLive, cancellationToken);
                 if (result == WebPushResult.Gone)
                     await credentials.SetSubscriptionAsync(target, null, cancellationToken);
-                if (result != WebPushResult.Failed)
+                if (result == WebPushResult.Failed)
+                    failed = true;
+                else
                     reached++;
                 PushLog.WebPushSent(logger, target.Id, result);
             }
@@ -77,10 +79,10 @@ public sealed class PushDeliverer(IdpDbContext db, PushDeviceCredentials credent
                 || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 PushLog.WebPushFailed(logger, target.Id, e.GetType().Name);
-                failure = e;
+                failed = true;
             }
         }
-        if (reached == 0 && failure is not null)
-            throw new HttpRequestException("No device of the request was reached.", failure);
+        if (reached == 0 && failed)
+            throw new HttpRequestException("No device of the request was reached.");
     }
 }
