@@ -10,8 +10,9 @@ namespace Idp.Messaging;
 
 /// <summary>
 /// Delivers due outbox messages of every kind this node can deliver, each through its kind's
-/// <see cref="IOutboxDelivery"/>. Each message is claimed with a conditional update (free or its claim expired) before
-/// it is sent, so of several nodes exactly one sends it; a failure is retried with exponential backoff and jitter
+/// <see cref="IOutboxDelivery"/>. Each message is claimed before it is sent (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>
+/// and the claim in one transaction; elsewhere a conditional update, SQLite having a single writer), so of several
+/// nodes exactly one sends it; a failure is retried with exponential backoff and jitter
 /// until the message's give-up time (<c>Idp:Email:GiveUpAfter</c> after it was written, unless the message sets a
 /// shorter one), then it is marked failed.
 /// </summary>
@@ -40,23 +41,64 @@ public sealed partial class OutboxDispatcher(
             if (deliveries.Count == 0)
                 return sent;
             var kinds = deliveries.Keys.ToList();
-            var due = await db.Outbox.Where(Due(clock.GetUtcNow())).Where(m => kinds.Contains(m.Channel))
-                .OrderBy(m => m.NextAttemptAt)
-                .Select(m => m.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
             var claimed = 0;
-            foreach (var id in due)
+            if (db is PostgresIdpDbContext)
             {
-                if (!await ClaimAsync(db, id, cancellationToken))
-                    continue; // another node has it
-                claimed++;
-                if (await DeliverAsync(db, deliveries, id, cancellationToken))
-                    sent++;
+                // FOR UPDATE SKIP LOCKED: nodes never wait for each other's candidate rows.
+                while (claimed < BatchSize && await ClaimNextSkipLockedAsync(db, kinds, cancellationToken) is { } id)
+                {
+                    claimed++;
+                    if (await DeliverAsync(db, deliveries, id, cancellationToken))
+                        sent++;
+                }
+            }
+            else
+            {
+                var due = await db.Outbox.Where(Due(clock.GetUtcNow())).Where(m => kinds.Contains(m.Channel))
+                    .OrderBy(m => m.NextAttemptAt)
+                    .Select(m => m.Id)
+                    .Take(BatchSize)
+                    .ToListAsync(cancellationToken);
+                foreach (var id in due)
+                {
+                    if (!await ClaimAsync(db, id, cancellationToken))
+                        continue; // another node has it
+                    claimed++;
+                    if (await DeliverAsync(db, deliveries, id, cancellationToken))
+                        sent++;
+                }
             }
             if (claimed == 0)
                 return sent;
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: locks the next due message no other transaction has locked (<c>FOR UPDATE SKIP LOCKED</c>) and
+    /// claims it in the same transaction; null when none is left. One message at a time, so a claim never waits behind
+    /// the delivery of others and expires only for a node that stopped.
+    /// </summary>
+    private async Task<long?> ClaimNextSkipLockedAsync(IdpDbContext db, List<OutboxChannel> kinds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var kindValues = kinds.Select(k => (int)k).ToArray();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = await db.Database.SqlQuery<long>($"""
+            SELECT "Id" AS "Value" FROM "Outbox"
+            WHERE "SentAt" IS NULL AND "FailedAt" IS NULL AND "NextAttemptAt" <= {now}
+              AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" <= {now}) AND "Channel" = ANY({kindValues})
+            ORDER BY "NextAttemptAt"
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+            return null;
+        var id = ids[0];
+        var until = now + options.Value.ClaimTimeout;
+        await db.Outbox.Where(m => m.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedBy, _claimToken).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
     }
 
     private static Expression<Func<OutboxMessage, bool>> Due(DateTimeOffset now) => m =>
