@@ -13,13 +13,8 @@ public static class OutboxAdministration
     public const int FailedListLength = 200;
 
     /// <summary>Messages neither sent nor given up, per kind.</summary>
-    public static async Task<IReadOnlyDictionary<OutboxChannel, long>> BacklogAsync(IdpDbContext db, CancellationToken cancellationToken)
-    {
-        var counts = await db.Outbox.Where(m => m.SentAt == null && m.FailedAt == null)
-            .GroupBy(m => m.Channel).Select(g => new { Kind = g.Key, Count = g.LongCount() })
-            .ToListAsync(cancellationToken);
-        return counts.ToDictionary(c => c.Kind, c => c.Count);
-    }
+    public static async Task<IReadOnlyDictionary<OutboxChannel, long>> BacklogAsync(IdpDbContext db, CancellationToken cancellationToken) =>
+        (await OutboxBacklog.ReadByKindAsync(db, cancellationToken)).Waiting;
 
     /// <summary>The newest failed messages, newest first.</summary>
     public static async Task<IReadOnlyList<FailedOutboxMessage>> FailedAsync(IdpDbContext db, CancellationToken cancellationToken)

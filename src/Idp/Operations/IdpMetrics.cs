@@ -32,6 +32,8 @@ public sealed class IdpMetrics
         _messagesGivenUp = meter.CreateCounter<long>("idp.outbox.given_up", description: "Outbox messages given up and marked failed, by channel.");
         meter.CreateObservableGauge("idp.helpdesk.reset_requests.open", () => gauges.OpenResetRequests, description: "Open helpdesk reset requests.");
         meter.CreateObservableGauge("idp.outbox.backlog", () => gauges.OutboxBacklog, description: "Messages waiting in the outbox.");
+        meter.CreateObservableGauge("idp.outbox.waiting", () => ByKind(gauges.OutboxWaitingByKind), description: "Outbox messages neither sent nor given up, by channel.");
+        meter.CreateObservableGauge("idp.outbox.failed", () => ByKind(gauges.OutboxFailedByKind), description: "Outbox messages given up (listed in the admin area), by channel.");
         meter.CreateObservableGauge("idp.outbox.oldest_age", () => gauges.OutboxOldestAgeSeconds, unit: "s", description: "Age of the oldest message waiting in the outbox.");
     }
 
@@ -61,6 +63,10 @@ public sealed class IdpMetrics
 
     public void MessageFailed(string channel) =>
         _messageFailures.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    private static IEnumerable<Measurement<long>> ByKind(IReadOnlyDictionary<Data.Entities.OutboxChannel, long> counts) =>
+        Enum.GetValues<Data.Entities.OutboxChannel>().Select(kind =>
+            new Measurement<long>(counts.TryGetValue(kind, out var count) ? count : 0, new KeyValuePair<string, object?>("channel", KindTag(kind))));
 
     public void MessageGivenUp(Data.Entities.OutboxChannel kind) =>
         _messagesGivenUp.Add(1, new KeyValuePair<string, object?>("channel", KindTag(kind)));
