@@ -106,14 +106,17 @@ public sealed class SessionService(
     }
 
     /// <summary>Ends the browser's session; returns it (with its clients, for back-channel logout) or null.</summary>
-    public async Task<UserSession?> SignOutAsync(HttpContext http)
+    /// <param name="ending">Called with the session and its clients before the ending is saved: what it adds to the context is saved with it.</param>
+    public async Task<UserSession?> SignOutAsync(HttpContext http, Func<UserSession, IReadOnlyList<string>, Task>? ending = null)
     {
         var session = await GetCurrentAsync(http);
         if (session is not null)
         {
-            session.EndedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync();
             await db.Entry(session).Collection(s => s.Clients).LoadAsync();
+            session.EndedAt = clock.GetUtcNow();
+            if (ending is not null)
+                await ending(session, session.Clients.Select(c => c.ClientId).ToList());
+            await db.SaveChangesAsync();
             Log.SessionEnded(logger, session.SubjectId);
         }
         await http.SignOutAsync(Scheme);

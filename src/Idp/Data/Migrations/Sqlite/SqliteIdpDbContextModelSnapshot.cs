@@ -462,12 +462,18 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long?>("FailedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("GiveUpAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
