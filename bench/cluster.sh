@@ -34,7 +34,7 @@ die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-REPO=$(git -C "$BENCH_DIR" rev-parse --show-toplevel)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
 BASE_PORT=${BASE_PORT:-56100}
 LB_PORT=$BASE_PORT
 NODE_PORTS=($((BASE_PORT + 1)) $((BASE_PORT + 2)) $((BASE_PORT + 3)))
@@ -230,7 +230,7 @@ export URL="$ISSUER" CLIENT_ID CLIENT_SECRET REDIRECT_URI BENCH_LOGIN BENCH_PASS
 python3 "$BENCH_DIR/cluster.py" seed --out "$RUN_DIR"
 
 DOTNET_VERSION=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')
-say "load for $DURATION s with $WORKERS workers (Idp $(git -C "$REPO" rev-parse --short HEAD), ASP.NET Core $DOTNET_VERSION, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'))"
+say "load for $DURATION s with $WORKERS workers (Idp $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "(no git)"), ASP.NET Core $DOTNET_VERSION, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'))"
 python3 "$BENCH_DIR/cluster.py" load --out "$RUN_DIR" >"$RUN_DIR/load.log" 2>&1 &
 LOAD_PID=$!
 STARTED=$(now)
