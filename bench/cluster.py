@@ -378,18 +378,24 @@ def cmd_check(a):
     for m in mails:
         parts = m["message_id"].split("-")
         if len(parts) >= 3 and parts[0] == "outbox" and parts[1].isdigit():
-            delivered[parts[1]] = delivered.get(parts[1], 0) + 1
+            delivered.setdefault(parts[1], []).append(m["t"])
         else:
             unknown += 1
     sent = {r[0] for r in rows if r[1] == "t"}
     failed = [r[0] for r in rows if r[2] == "t"]
     pending = [r[0] for r in rows if r[1] != "t" and r[2] != "t"]
-    duplicates = [i for i, n in delivered.items() if n > 1]
+    # A copy handed to the SMTP server during a fault whose sending was never recorded (the node died, or the
+    # database went down before the update) is sent again once the claim expires: at least once, as documented in
+    # src/Idp/Messaging/README.md. Shown, but only a duplicate without such a cause fails the check.
+    after_fault = [i for i, times in delivered.items()
+                   if len(times) > 1 and any(w["start"] - 0.5 <= min(times) <= w["end"] + a.grace for w in faults)]
+    duplicates = [i for i, times in delivered.items() if len(times) > 1 and i not in after_fault]
     missing = [i for i in sent if i not in delivered]
     unrecorded = [i for i in delivered if i not in sent]
     table.add("outbox e-mails sent exactly once", not (duplicates or missing or unrecorded or failed or pending or unknown),
               f"{len(rows)} outbox e-mails, {len(sent)} marked sent; SMTP sink: {len(mails)} messages; duplicates "
-              f"{len(duplicates)}, marked sent but not received {len(missing)}, received but not marked sent "
+              f"{len(duplicates)}, sent again after a fault interrupted the recording (at least once) {len(after_fault)}, "
+              f"marked sent but not received {len(missing)}, received but not marked sent "
               f"{len(unrecorded)}, failed {len(failed)}, still pending {len(pending)}, foreign {unknown}")
 
     # 6. SLA job: each seeded request reminded once and escalated once (claims + outbox), through the faults.
