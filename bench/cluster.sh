@@ -9,11 +9,12 @@
 #   bench/cluster.sh             # 120 s of load, 4 workers
 #   bench/cluster.sh --short     # 45 s (the test command's form; under 3 minutes with the build)
 #
-# Environment: DURATION, WORKERS, PAUSE (s between a worker's steps), GRACE (s after a fault window in which
-# client errors still count as the fault's), BASE_PORT (first of the loopback ports, default 56100), PGPORT.
+# Environment: DURATION, CONFIGURATION (Release; Debug with --short), WORKERS, PAUSE (s between a worker's
+# steps), GRACE (s after a fault window in which client errors still count as the fault's), BASE_PORT (first of
+# the loopback ports, default 56100), PGPORT.
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 SHORT=0
 while [ $# -gt 0 ]; do
@@ -24,7 +25,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ "$SHORT" = 1 ]; then DURATION=${DURATION:-45}; else DURATION=${DURATION:-120}; fi
+# --short publishes the Debug build, which the test command has just compiled (so only the copy is left to do).
+if [ "$SHORT" = 1 ]; then DURATION=${DURATION:-45} CONFIGURATION=${CONFIGURATION:-Debug}
+else DURATION=${DURATION:-120} CONFIGURATION=${CONFIGURATION:-Release}; fi
 WORKERS=${WORKERS:-4}
 GRACE=${GRACE:-5}
 export PAUSE=${PAUSE:-0.02}
@@ -103,9 +106,9 @@ for port in "$LB_PORT" "${NODE_PORTS[@]}" "$SMTP_PORT" "$PGPORT"; do
 done
 
 # ------------------------------------------------------------------ build
-say "building Idp (dotnet publish -c Release)"
-OUT_DIR="$REPO/artifacts/bench/cluster-idp"   # git-ignored
-dotnet publish "$REPO/src/Idp/Idp.csproj" -c Release -o "$OUT_DIR" -nologo -v quiet -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1 \
+say "building Idp (dotnet publish -c $CONFIGURATION)"
+OUT_DIR="$REPO/artifacts/bench/cluster-idp-$CONFIGURATION"   # git-ignored
+dotnet publish "$REPO/src/Idp/Idp.csproj" -c "$CONFIGURATION" -o "$OUT_DIR" -nologo -v quiet -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1 \
   || { tail -n 30 "$RUN_DIR/build.log" >&2; die "build failed (see $RUN_DIR/build.log)"; }
 
 # ------------------------------------------------------------------ PostgreSQL
