@@ -14,7 +14,7 @@
 # the loopback ports, default 56100), PGPORT.
 set -euo pipefail
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 
 SHORT=0
 while [ $# -gt 0 ]; do
