@@ -53,9 +53,14 @@ public sealed class SessionService(
             UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),
         };
         db.UserSessions.Add(session);
-        user.SignInCount++;
-        user.LastSignInAt = now;
         await db.SaveChangesAsync();
+        // Counted in the database itself, not by writing the account back: concurrent sign-ins of one account (on
+        // any node) each count, and none fails on the row's concurrency stamp.
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.SignInCount, u => u.SignInCount + 1)
+            .SetProperty(u => u.LastSignInAt, now));
+        db.Written(user, u => u.SignInCount, user.SignInCount + 1);
+        db.Written(user, u => u.LastSignInAt, now);
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(IdpClaimTypes.Subject, user.Id), new Claim(IdpClaimTypes.SessionId, session.Id)],
