@@ -30,7 +30,8 @@ public sealed class AuthorizationCodeGrant(
         var id = Hashing.Sha256(code);
         var now = clock.GetUtcNow();
         await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var stored = await GrantQueries.Code(db, id, cancellationToken);
+        var found = await GrantQueries.CodeWithUser(db, id, cancellationToken);
+        var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
             return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");
         if (stored.RedeemedAt is not null)
@@ -54,7 +55,7 @@ public sealed class AuthorizationCodeGrant(
             return GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge.");
         }
 
-        var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
+        var user = found!.ActiveUser(now);
         if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
 
