@@ -5,7 +5,7 @@
 var CACHE = 'authenticator-shell-v3';
 var SHELL = [
     '/', '/index.html', '/manifest.webmanifest', '/config.json', '/css/app.css', '/icons/icon.svg',
-    '/js/i18n.js', '/js/store.js', '/js/api.js', '/js/device-check.js', '/js/ui.js', '/js/requests.js',
+    '/js/i18n-codes.js', '/js/i18n.js', '/js/store.js', '/js/api.js', '/js/device-check.js', '/js/ui.js', '/js/requests.js',
     '/js/totp.js', '/js/vault.js', '/js/vault-views.js', '/js/scan.js', '/js/codes.js', '/js/app.js'
 ];
 

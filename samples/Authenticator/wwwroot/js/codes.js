@@ -223,5 +223,17 @@
         });
     }
 
+    // Five minutes without a tap or a key press lock the vault again (the secrets leave memory).
+    var IDLE_MS = 5 * 60 * 1000;
+    var lastActive = Date.now();
+    ['pointerdown', 'keydown'].forEach(function (name) {
+        document.addEventListener(name, function () { lastActive = Date.now(); }, true);
+    });
+    setInterval(function () {
+        if (!Vault.unlocked || Date.now() - lastActive < IDLE_MS) { return; }
+        Vault.lock();
+        if (/^#\/codes/.test(location.hash)) { Ui.navigate('#/codes'); }
+    }, 15000);
+
     window.Codes = { route: route };
 })();
