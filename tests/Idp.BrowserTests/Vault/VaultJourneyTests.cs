@@ -163,6 +163,36 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
         });
     }
 
+    [BrowserFact]
+    public async Task Vault_Offline_ShellFromServiceWorker_UnlocksAndShowsCodes()
+    {
+        await using var session = await fixture.NewSessionAsync(nameof(Vault_Offline_ShellFromServiceWorker_UnlocksAndShowsCodes));
+        var app = session.Page;
+        await session.RunAsync(async () =>
+        {
+            await app.GotoAsync(fixture.AuthenticatorUrl + "/#/codes");
+            await Assertions.Expect(app.Locator("#vault-setup")).ToBeVisibleAsync(Slow);
+            await SetPasswordAsync(app);
+            await AddTypedAsync(app, "Offline", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "");
+            await app.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null", null, new() { Timeout = 30_000 });
+
+            await session.Context.SetOfflineAsync(true);
+            try
+            {
+                await app.ReloadAsync();
+                await Assertions.Expect(app.Locator("#vault-unlock")).ToBeVisibleAsync(Slow);
+                await app.Locator("#vault-password").FillAsync(VaultPassword);
+                await app.Locator("#vault-open").ClickAsync();
+                await Assertions.Expect(app.Locator("#codes li.code-entry .otp")).ToHaveTextAsync(new Regex("^[0-9]{6}$"), SlowText);
+                await session.StepAsync("offline-codes");
+            }
+            finally
+            {
+                await session.Context.SetOfflineAsync(false);
+            }
+        });
+    }
+
     /// <summary>RFC 6238 appendix B: the app's own TOTP function, in the browser, at the RFC's times.</summary>
     [BrowserFact]
     public async Task Vault_TotpFunction_MatchesRfc6238TestVectors()
