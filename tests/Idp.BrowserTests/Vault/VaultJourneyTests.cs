@@ -128,9 +128,9 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
     }
 
     [BrowserFact]
-    public async Task Vault_ResetPassword_AfterConfirmation_WipesSecretsKeepsNames()
+    public async Task Vault_EditDelete_ThenResetPassword_AfterConfirmation_WipesSecretsKeepsNames()
     {
-        await using var session = await fixture.NewSessionAsync(nameof(Vault_ResetPassword_AfterConfirmation_WipesSecretsKeepsNames));
+        await using var session = await fixture.NewSessionAsync(nameof(Vault_EditDelete_ThenResetPassword_AfterConfirmation_WipesSecretsKeepsNames));
         var app = session.Page;
         await session.RunAsync(async () =>
         {
@@ -138,7 +138,22 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
             await Assertions.Expect(app.Locator("#vault-setup")).ToBeVisibleAsync(Slow);
             await PushJourneyTests.InGermanAsync(app);
             await SetPasswordAsync(app);
-            await AddTypedAsync(app, "NRW connect extern", "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP", "https://example.test");
+            await AddTypedAsync(app, "NRW connect", "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP", "https://example.test");
+            await AddTypedAsync(app, "Zum Löschen", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "");
+
+            // Edit keeps the token when none is typed; delete asks first.
+            var first = app.Locator("#codes li.code-entry", new() { HasText = "NRW connect" });
+            var before = await first.Locator(".otp").InnerTextAsync();
+            await first.Locator("a.edit").ClickAsync();
+            await app.Locator("#code-name").FillAsync("NRW connect extern");
+            await app.Locator("#save-code").ClickAsync();
+            await Assertions.Expect(app.Locator("#codes li.code-entry h2").First).ToHaveTextAsync("NRW connect extern");
+            await Assertions.Expect(app.Locator("#codes li.code-entry .otp").First).ToHaveTextAsync(new Regex("^[0-9]{6}$"), SlowText);
+            Assert.Contains(await app.Locator("#codes li.code-entry .otp").First.InnerTextAsync(), new[] { before, await app.EvaluateAsync<string>("() => Totp.code(Totp.base32Decode('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'), Totp.options('SHA1', 6, 30), Date.now())") });
+            await app.Locator("#codes li.code-entry", new() { HasText = "Zum Löschen" }).Locator("a.delete").ClickAsync();
+            await Assertions.Expect(app.Locator("#delete-form")).ToContainTextAsync("Zum Löschen");
+            await app.Locator("#delete-code").ClickAsync();
+            await Assertions.Expect(app.Locator("#codes li.code-entry")).ToHaveCountAsync(1);
             await app.Locator("#vault-lock").ClickAsync();
 
             // "Nein" keeps everything.
