@@ -162,6 +162,9 @@ public sealed class ClientOptions
     public IReadOnlyList<string> EffectiveScopes => AllowedScopes.Count > 0 ? AllowedScopes : ["openid", "profile", "email", "offline_access"];
     public bool ThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
+
+    /// <summary><c>Fapi2</c>: the FAPI 2.0 Security Profile's rules for this client (PAR, PKCE S256, private_key_jwt, codes of at most 60 s).</summary>
+    public Data.Entities.ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
     public int? AccessTokenLifetimeSeconds { get; set; }
     public int? IdTokenLifetimeSeconds { get; set; }

@@ -45,6 +45,9 @@ public sealed class Client
     /// <summary>Third-party clients ask the user for consent; first-party portals do not.</summary>
     public bool IsThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
+
+    /// <summary>The security profile whose rules apply on top of the settings above (<c>Protocol/Clients/ClientProfiles</c>).</summary>
+    public ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
 
     public int AccessTokenLifetimeSeconds { get; set; } = 3600;
