@@ -49,6 +49,8 @@ builder.Services.AddOptions<OpenIdConnectOptions>(PortalAuthenticationDefaults.I
         oidc.ResponseType = OpenIdConnectResponseType.Code;
         oidc.ResponseMode = OpenIdConnectResponseMode.Query;
         oidc.UsePkce = true;
+        // Parameters in the front channel, as Idp's clients are registered today; PAR (RFC 9126) is a later switch.
+        oidc.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Disable;
         oidc.Scope.Clear();
         foreach (var scope in portal.Scopes)
             oidc.Scope.Add(scope);
