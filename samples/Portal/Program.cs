@@ -12,7 +12,8 @@ using Portal.Security;
 var builder = WebApplication.CreateBuilder(args);
 
 // Portal:Authority, ClientId, ClientSecret, … (appsettings.json), checked at start-up.
-builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section)).ValidateOnStart();
+builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section))
+    .ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
 builder.Services.AddIdpMetadata();          // Idp's discovery document and keys, cached (also used by sign-out)
 builder.Services.AddBackChannelLogout();    // sessions Idp has ended (OpenID Connect Back-Channel Logout 1.0)
