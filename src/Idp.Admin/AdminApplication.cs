@@ -4,7 +4,6 @@ using Idp.Configuration;
 using Idp.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.Options;
@@ -44,36 +43,9 @@ public static class AdminApplication
                 cookie.SlidingExpiration = false;
                 cookie.AccessDeniedPath = "/forbidden";
             })
-            .AddOAuth<OAuthOptions, AdminOidcHandler>(AdminAuthenticationDefaults.IdpScheme, "Idp", _ => { });
+            .AddIdpSignIn();
         services.AddOptions<CookieAuthenticationOptions>(AdminAuthenticationDefaults.CookieScheme)
             .Configure<IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = admin.Value.SessionLifetime);
-        services.AddOptions<OAuthOptions>(AdminAuthenticationDefaults.IdpScheme)
-            .Configure<IOptions<AdminOptions>, IHttpClientFactory>((oauth, admin, httpClients) =>
-            {
-                oauth.ClientId = admin.Value.ClientId;
-                oauth.ClientSecret = admin.Value.ClientSecret;
-                oauth.CallbackPath = admin.Value.CallbackPath;
-                oauth.AuthorizationEndpoint = AdminAuthenticationDefaults.EndpointFromDiscovery;
-                oauth.TokenEndpoint = AdminAuthenticationDefaults.EndpointFromDiscovery;
-                oauth.UsePkce = true;
-                oauth.Scope.Clear();
-                foreach (var scope in new[] { "openid", "profile", "email", "roles" })
-                    oauth.Scope.Add(scope);
-                oauth.SaveTokens = false;
-                oauth.SignInScheme = AdminAuthenticationDefaults.CookieScheme;
-                oauth.Backchannel = httpClients.CreateClient(AdminAuthenticationDefaults.BackchannelClient);
-                oauth.CorrelationCookie.SameSite = SameSiteMode.Lax;
-                oauth.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                oauth.Events.OnRemoteFailure = context =>
-                {
-                    var error = context.Failure?.Data["error"] as string;
-                    context.HttpContext.RequestServices.GetRequiredService<ILogger<AdminOidcHandler>>()
-                        .LogWarning("Staff sign-in failed: {Error} {Message}", error, context.Failure?.Message);
-                    context.Response.Redirect("/signin-failed" + (error == "access_denied" ? "?reason=denied" : ""));
-                    context.HandleResponse();
-                    return Task.CompletedTask;
-                };
-            });
 
         services.AddSingleton<IAuthorizationHandler, StaffLevelHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, StaffAuthorizationResultHandler>();

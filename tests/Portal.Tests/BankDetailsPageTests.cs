@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.WebUtilities;
@@ -28,7 +28,7 @@ public sealed partial class BankDetailsPageTests : IDisposable
         {
             services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(
                 new StaticConfigurationManager<OpenIdConnectConfiguration>(idp.Configuration));
-            services.Configure<OAuthOptions>(PortalAuthenticationDefaults.IdpScheme, oauth => oauth.BackchannelHttpHandler = tokenEndpoint);
+            services.Configure<OpenIdConnectOptions>(PortalAuthenticationDefaults.IdpScheme, oidc => oidc.BackchannelHttpHandler = tokenEndpoint);
             services.AddHttpClient<BankDetailsClient>().ConfigurePrimaryHttpMessageHandler(() => api);
         }));
         browser = factory.CreateClient(new WebApplicationFactoryClientOptions

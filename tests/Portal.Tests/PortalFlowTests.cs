@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.WebUtilities;
@@ -26,7 +26,7 @@ public sealed partial class PortalFlowTests : IDisposable
         {
             services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(
                 new StaticConfigurationManager<OpenIdConnectConfiguration>(idp.Configuration));
-            services.Configure<OAuthOptions>(PortalAuthenticationDefaults.IdpScheme, oauth => oauth.BackchannelHttpHandler = tokenEndpoint);
+            services.Configure<OpenIdConnectOptions>(PortalAuthenticationDefaults.IdpScheme, oidc => oidc.BackchannelHttpHandler = tokenEndpoint);
         }));
         browser = factory.CreateClient(new WebApplicationFactoryClientOptions
         {

@@ -20,6 +20,15 @@ public sealed class StubTokenEndpoint(TestIdp idp) : HttpMessageHandler
     public Action<Dictionary<string, object>>? ChangeIdToken { get; set; }
     public List<string> Problems { get; } = [];
 
+    /// <summary>Signs the ID token with these instead of Idp's RSA key.</summary>
+    public Microsoft.IdentityModel.Tokens.SigningCredentials? Credentials { get; set; }
+
+    /// <summary>The access token the ID token's at_hash is computed for (default: the one returned).</summary>
+    public string AtHashFor { get; set; } = AccessToken;
+
+    /// <summary>Replaces the signed ID token (an unsigned one, say) before it is returned.</summary>
+    public Func<string, string>? ReplaceIdToken { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Calls++;
@@ -46,11 +55,17 @@ public sealed class StubTokenEndpoint(TestIdp idp) : HttpMessageHandler
             ["token_type"] = "Bearer",
             ["expires_in"] = 3600,
             ["refresh_token"] = "stub-refresh-token",
-            ["id_token"] = idp.IdToken(DateTimeOffset.UtcNow, Nonce ?? "", AccessToken, ChangeIdToken),
+            ["id_token"] = IdToken(),
         });
         return new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StringContent(body, new MediaTypeHeaderValue("application/json")),
         };
+    }
+
+    private string IdToken()
+    {
+        var idToken = idp.IdToken(DateTimeOffset.UtcNow, Nonce ?? "", AtHashFor, ChangeIdToken, Credentials);
+        return ReplaceIdToken is null ? idToken : ReplaceIdToken(idToken);
     }
 }

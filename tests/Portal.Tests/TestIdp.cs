@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using IdTokenValidator = Portal.Authentication.IdTokenValidator;
+using System.Buffers.Text;
+using System.Text;
 
 namespace Portal.Tests;
 
@@ -57,7 +58,7 @@ public sealed class TestIdp
         };
         credentials ??= new SigningCredentials(RsaKey, SecurityAlgorithms.RsaSha256);
         if (accessToken is not null)
-            claims["at_hash"] = IdTokenValidator.ComputeTokenHash(accessToken, credentials.Algorithm);
+            claims["at_hash"] = ComputeTokenHash(accessToken, credentials.Algorithm);
         change?.Invoke(claims);
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -65,5 +66,19 @@ public sealed class TestIdp
             Claims = claims,
             SigningCredentials = credentials,
         });
+    }
+
+    /// <summary>OpenID Connect Core §3.1.3.6: the left half of the hash of the token's ASCII octets, base64url-encoded.</summary>
+    public static string ComputeTokenHash(string value, string algorithm)
+    {
+        var bytes = Encoding.ASCII.GetBytes(value);
+        var hash = algorithm[^3..] switch
+        {
+            "256" => SHA256.HashData(bytes),
+            "384" => SHA384.HashData(bytes),
+            "512" => SHA512.HashData(bytes),
+            _ => throw new NotSupportedException($"No token hash for algorithm '{algorithm}'."),
+        };
+        return Base64Url.EncodeToString(hash.AsSpan(0, hash.Length / 2));
     }
 }

@@ -1,8 +1,32 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Portal.Authentication;
+
+public static class IdpMetadataExtensions
+{
+    /// <summary>The configuration manager the OpenID Connect handler and <see cref="IdpMetadata"/> share.</summary>
+    public static IServiceCollection AddIdpMetadata(this IServiceCollection services)
+    {
+        services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(provider =>
+        {
+            var portal = provider.GetRequiredService<IOptions<PortalOptions>>().Value;
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                Timeout = TimeSpan.FromSeconds(15),
+            };
+            return new ConfigurationManager<OpenIdConnectConfiguration>(
+                portal.MetadataAddress,
+                new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever(http) { RequireHttps = portal.RequireHttpsMetadata });
+        });
+        services.AddSingleton<IdpMetadata>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}
 
 /// <summary>Idp's discovery document and signing keys (JWKS), cached and refreshed by the IdentityModel configuration manager.</summary>
 public sealed class IdpMetadata(

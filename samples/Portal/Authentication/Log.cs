@@ -12,9 +12,6 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Warning, "ID token rejected: {Reason}")]
     public static partial void IdTokenRejected(ILogger logger, string reason);
 
-    [LoggerMessage(1003, LogLevel.Information, "ID token signed with an unknown key; refreshing Idp's JWKS.")]
-    public static partial void UnknownSigningKey(ILogger logger);
-
     [LoggerMessage(1004, LogLevel.Information, "Signed in subject {Subject} (acr {Acr}).")]
     public static partial void SignedIn(ILogger logger, string subject, string? acr);
 
@@ -32,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Warning, "Step-up for {Page} not reached; not asking Idp again: {Reason}")]
     public static partial void StepUpUnreachable(ILogger logger, string page, string reason);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Back-channel logout token rejected: {Reason}")]
+    public static partial void LogoutTokenRejected(ILogger logger, string reason);
+
+    [LoggerMessage(1011, LogLevel.Information, "Back-channel logout from Idp for subject {Subject} (sid {Sid}).")]
+    public static partial void BackChannelLogout(ILogger logger, string subject, string? sid);
 }

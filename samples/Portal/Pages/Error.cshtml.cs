@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,13 @@ public sealed class ErrorModel(IOptions<PortalOptions> options) : PageModel
 
     public void OnGet(string? reason)
     {
+        // The sign-in handler throws when it cannot read Idp's discovery document (IdentityModel's IDX20803).
+        if (reason is null && HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error is InvalidOperationException { Message: var message }
+            && message.StartsWith("IDX20803", StringComparison.Ordinal))
+        {
+            reason = ErrorPage.IdpUnavailable;
+        }
+
         (Heading, Message) = reason switch
         {
             ErrorPage.AccessDenied => ("Sign-in cancelled", "You cancelled the sign-in, or Idp did not allow it."),

@@ -23,6 +23,9 @@ public sealed class IdpMetadata
 
     public string Authority => _authority;
 
+    /// <summary>Shared with the OpenID Connect handler, so both see one cached document and JWKS.</summary>
+    public IConfigurationManager<OpenIdConnectConfiguration> ConfigurationManager => _manager;
+
     public static string AuthorityOf(AdminOptions admin, Configuration.IdpOptions idp) =>
         (string.IsNullOrWhiteSpace(admin.Authority) ? idp.Issuer : admin.Authority).TrimEnd('/');
 
