@@ -10,21 +10,26 @@ namespace Idp.Factors.Passkeys;
 
 /// <summary>
 /// A WebAuthn ceremony's outcome, with the message key the page shows when it failed, and on success the
-/// <c>amr</c> of the credential used (<see cref="PasskeyAuthenticators.AmrOf"/>).
+/// <c>amr</c> (<see cref="PasskeyAuthenticators.AmrOf"/>) and level (<see cref="PasskeyAuthenticators.LevelOf"/>) of the credential used.
 /// </summary>
-public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadOnlyList<string>? Amr = null);
+public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadOnlyList<string>? Amr = null, AuthenticationLevel? Level = null);
 
 /// <summary>
 /// Passkeys (WebAuthn) as a second factor, on ASP.NET Core Identity's passkey store (schema version 3) and its
 /// <see cref="IPasskeyHandler{TUser}"/> — not <see cref="SignInManager{TUser}"/>'s passkey calls, which keep their
 /// state in the cookie of Identity's own two-factor sign-in. The ceremony state (challenge) travels in a
 /// data-protected, HttpOnly cookie of its own, bound to the user, valid five minutes, and is deleted when a
-/// response is checked: a replayed response finds no state.
+/// response is checked: a replayed response finds no state. The attestation is checked at registration by
+/// <see cref="PasskeyAttestations"/>; <c>Idp:Passkeys:Policy</c> decides each passkey's level (<see cref="LevelOf"/>), and
+/// a model whose metadata status turned to revoked or compromised is refused at sign-in too.
 /// </summary>
 public sealed class PasskeyAuthenticators(
     UserManager<IdpUser> users,
     IPasskeyHandler<IdpUser> handler,
     IDataProtectionProvider dataProtection,
+    Metadata.PasskeyMetadata metadata,
+    IOptions<IdpOptions> options,
+    ILogger<PasskeyAuthenticators> logger,
     TimeProvider clock) : ISecondFactor
 {
     public const string ChallengePage = "/signin/passkey";
@@ -51,6 +56,33 @@ public sealed class PasskeyAuthenticators(
         var key = passkey.IsBackupEligible || passkey.IsBackedUp ? AuthenticationMethods.SoftwareKey : AuthenticationMethods.HardwareKey;
         return passkey.IsUserVerified ? [key, AuthenticationMethods.UserPresence] : [key];
     }
+
+    /// <summary>
+    /// The level one passkey reaches: phishing-resistant, except a synced one when
+    /// <c>Idp:Passkeys:Policy:SyncedCountAsPhishingResistant</c> is false, and one whose recorded model is not (or no
+    /// longer) in <c>AllowedAaguids</c>: those count as a second factor only.
+    /// </summary>
+    public AuthenticationLevel LevelOf(UserPasskeyInfo passkey)
+    {
+        var policy = options.Value.Passkeys.Policy;
+        if ((passkey.IsBackupEligible || passkey.IsBackedUp) && !policy.SyncedCountAsPhishingResistant)
+            return AuthenticationLevel.SecondFactor;
+        if (policy.AllowedAaguids.Count > 0)
+        {
+            var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
+            if (!policy.AllowedAaguids.Any(a => Guid.TryParse(a, out var allowed) && allowed == aaguid))
+                return AuthenticationLevel.SecondFactor;
+        }
+        return AuthenticationLevel.PhishingResistant;
+    }
+
+    /// <summary>The passkey's model as the profile and the admin area show it.</summary>
+    public AuthenticatorModel ModelOf(UserPasskeyInfo passkey)
+    {
+        var (aaguid, format) = PasskeyAttestations.RecordedOf(passkey);
+        return new AuthenticatorModel(metadata.ModelOf(aaguid), aaguid, format, passkey.IsBackupEligible || passkey.IsBackedUp);
+    }
+
     public bool IsFallback => false;
     public string ChallengePath => ChallengePage;
     public string? EnrolPath => EnrolPage;
@@ -59,7 +91,8 @@ public sealed class PasskeyAuthenticators(
     {
         // The store reads passkeys by the user's id alone; loading the user first would cost a query on every sign-in decision.
         return (await users.GetPasskeysAsync(new IdpUser { Id = subjectId }))
-            .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false))
+            .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false,
+                Level: LevelOf(p), Authenticator: ModelOf(p)))
             .ToList();
     }
 
@@ -114,12 +147,12 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_Cancelled");
         var result = await handler.PerformAttestationAsync(new() { HttpContext = http, CredentialJson = credentialJson, AttestationState = state });
         if (!result.Succeeded)
-            return new(false, "Passkey_Refused");
+            return new(false, PasskeyAttestations.RefusalIn(http)?.MessageKey ?? "Passkey_Refused");
         if (result.UserEntity.Id != user.Id || !result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
         result.Passkey.Name = name;
         return (await users.AddOrUpdatePasskeyAsync(user, result.Passkey)).Succeeded
-            ? new(true, Amr: AmrOf(result.Passkey))
+            ? new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey))
             : new(false, "Passkey_Refused");
     }
 
@@ -147,8 +180,10 @@ public sealed class PasskeyAuthenticators(
             return (new(false, await RefusalOfAsync(credentialJson, user: null)), null);
         if (!result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
             return (new(false, "Passkey_Refused"), null);
+        if (IsModelRefused(result.User.Id, result.Passkey))
+            return (new(false, "Passkey_ModelRevoked"), null);
         await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
-        return (new(true, Amr: AmrOf(result.Passkey)), result.User);
+        return (new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey)), result.User);
     }
 
     /// <summary>
@@ -169,8 +204,20 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_OtherUser");
         if (!result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
+        if (IsModelRefused(user.Id, result.Passkey))
+            return new(false, "Passkey_ModelRevoked");
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
-        return new(true, Amr: AmrOf(result.Passkey));
+        return new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey));
+    }
+
+    /// <summary>Whether the passkey's model has, since its registration, been given a status that refuses it (revoked, compromised).</summary>
+    private bool IsModelRefused(string subjectId, UserPasskeyInfo passkey)
+    {
+        var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
+        if (aaguid == Guid.Empty || metadata.RefusedStatusOf(metadata.Find(aaguid)) is not { } status)
+            return false;
+        PasskeysLog.SignInRefusedByStatus(logger, subjectId, aaguid, status.ToString());
+        return true;
     }
 
     /// <summary>
