@@ -3,6 +3,7 @@ using Fido2NetLib;
 using Fido2NetLib.Cbor;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
+using Idp.Authentication;
 using Idp.Configuration;
 using Idp.Factors.Passkeys.Metadata;
 using Microsoft.AspNetCore.Identity;
@@ -87,7 +88,8 @@ public sealed class PasskeyAttestations(PasskeyMetadata metadata, IOptions<IdpOp
         var credential = authData.AttestedCredentialData ?? throw new InvalidDataException("No attested credential data.");
         var (type, certificates) = await AttestationVerifier.Create(format, Fido2Defaults).VerifyAsync(statement, authData, clientDataHash);
         var entry = metadata.Find(credential.AaGuid, certificates is { Length: > 0 } ? certificates[0] : null);
-        TrustAnchor.Verify(entry, certificates ?? []);
+        if (certificates is { Length: > 0 })
+            TrustAnchor.Verify(entry, certificates);
         var trust = type == AttestationType.None || type == AttestationType.Self || certificates is not { Length: > 0 } ? AttestationTrust.None
             : IsFullAttestation(entry) ? AttestationTrust.Certified
             : AttestationTrust.Unanchored;
@@ -105,6 +107,31 @@ public sealed class PasskeyAttestations(PasskeyMetadata metadata, IOptions<IdpOp
             && !(attestation.Trust == AttestationTrust.Certified && Policy.AllowedAaguids.Any(a => Guid.TryParse(a, out var id) && id == attestation.Aaguid)))
             return new("model not allowed", "Passkey_ModelNotAllowed");
         return null;
+    }
+
+    /// <summary>
+    /// The level one stored passkey reaches: phishing-resistant, except a synced one when
+    /// <c>SyncedCountAsPhishingResistant</c> is false, and one whose recorded model is not (or no longer) in
+    /// <c>AllowedAaguids</c>: those count as a second factor only.
+    /// </summary>
+    public AuthenticationLevel LevelOf(UserPasskeyInfo passkey)
+    {
+        if ((passkey.IsBackupEligible || passkey.IsBackedUp) && !Policy.SyncedCountAsPhishingResistant)
+            return AuthenticationLevel.SecondFactor;
+        if (Policy.AllowedAaguids.Count > 0)
+        {
+            var (aaguid, _) = RecordedOf(passkey);
+            if (!Policy.AllowedAaguids.Any(a => Guid.TryParse(a, out var allowed) && allowed == aaguid))
+                return AuthenticationLevel.SecondFactor;
+        }
+        return AuthenticationLevel.PhishingResistant;
+    }
+
+    /// <summary>The status of a stored passkey's model when it now refuses the passkey (it may have changed since the registration).</summary>
+    public AuthenticatorStatus? RefusedStatusOf(UserPasskeyInfo passkey)
+    {
+        var (aaguid, _) = RecordedOf(passkey);
+        return aaguid == Guid.Empty ? null : metadata.RefusedStatusOf(metadata.Find(aaguid));
     }
 
     /// <summary>The AAGUID and format recorded in a stored passkey's attestation object (zero and "none" when it cannot be read).</summary>

@@ -28,7 +28,7 @@ public sealed class PasskeyAuthenticators(
     IPasskeyHandler<IdpUser> handler,
     IDataProtectionProvider dataProtection,
     Metadata.PasskeyMetadata metadata,
-    IOptions<IdpOptions> options,
+    PasskeyAttestations attestations,
     ILogger<PasskeyAuthenticators> logger,
     TimeProvider clock) : ISecondFactor
 {
@@ -57,24 +57,8 @@ public sealed class PasskeyAuthenticators(
         return passkey.IsUserVerified ? [key, AuthenticationMethods.UserPresence] : [key];
     }
 
-    /// <summary>
-    /// The level one passkey reaches: phishing-resistant, except a synced one when
-    /// <c>Idp:Passkeys:Policy:SyncedCountAsPhishingResistant</c> is false, and one whose recorded model is not (or no
-    /// longer) in <c>AllowedAaguids</c>: those count as a second factor only.
-    /// </summary>
-    public AuthenticationLevel LevelOf(UserPasskeyInfo passkey)
-    {
-        var policy = options.Value.Passkeys.Policy;
-        if ((passkey.IsBackupEligible || passkey.IsBackedUp) && !policy.SyncedCountAsPhishingResistant)
-            return AuthenticationLevel.SecondFactor;
-        if (policy.AllowedAaguids.Count > 0)
-        {
-            var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
-            if (!policy.AllowedAaguids.Any(a => Guid.TryParse(a, out var allowed) && allowed == aaguid))
-                return AuthenticationLevel.SecondFactor;
-        }
-        return AuthenticationLevel.PhishingResistant;
-    }
+    /// <summary>The level one passkey reaches under <c>Idp:Passkeys:Policy</c> (<see cref="PasskeyAttestations.LevelOf"/>).</summary>
+    public AuthenticationLevel LevelOf(UserPasskeyInfo passkey) => attestations.LevelOf(passkey);
 
     /// <summary>The passkey's model as the profile and the admin area show it.</summary>
     public AuthenticatorModel ModelOf(UserPasskeyInfo passkey)
@@ -213,9 +197,9 @@ public sealed class PasskeyAuthenticators(
     /// <summary>Whether the passkey's model has, since its registration, been given a status that refuses it (revoked, compromised).</summary>
     private bool IsModelRefused(string subjectId, UserPasskeyInfo passkey)
     {
-        var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
-        if (aaguid == Guid.Empty || metadata.RefusedStatusOf(metadata.Find(aaguid)) is not { } status)
+        if (attestations.RefusedStatusOf(passkey) is not { } status)
             return false;
+        var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
         PasskeysLog.SignInRefusedByStatus(logger, subjectId, aaguid, status.ToString());
         return true;
     }
