@@ -117,11 +117,13 @@ public sealed class SecondFactorFlow(
     /// A factor was verified (or enrolled with a verified code): the pending sign-in becomes a session with the
     /// factor's <c>amr</c> and level, or the session steps up. Returns where the browser goes next.
     /// <paramref name="amr"/> replaces the factor's <see cref="ISecondFactor.Amr"/> when the verified authenticator
-    /// reports its own (a synced passkey gives <c>swk</c>, a device-bound one <c>hwk</c>).
+    /// reports its own (a synced passkey gives <c>swk</c>, a device-bound one <c>hwk</c>); <paramref name="level"/>
+    /// lowers the factor's <see cref="ISecondFactor.Level"/> for this authenticator (a passkey outside the passkey policy).
     /// </summary>
-    public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default, IReadOnlyList<string>? amr = null)
+    public async Task<string> CompleteAsync(HttpContext http, SecondFactorState state, ISecondFactor factor, bool trustBrowser, CancellationToken cancellationToken = default, IReadOnlyList<string>? amr = null, AuthenticationLevel? level = null)
     {
         IReadOnlyCollection<string> methods = [.. amr ?? factor.Amr, AuthenticationMethods.MultiFactor];
+        var reached = level is { } own && own < factor.Level ? own : factor.Level;
         metrics.SecondFactor(factor.Kind, Operations.FactorOutcomes.Succeeded);
         if (state.IsPending)
         {
@@ -131,7 +133,7 @@ public sealed class SecondFactorFlow(
                 state.User.MustEnrol = false;
                 await users.UpdateAsync(state.User);
             }
-            await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. methods], factor.Level, state.Remember);
+            await sessions.SignInAsync(http, state.User, [AuthenticationMethods.Password, .. methods], reached, state.Remember);
             if (trustBrowser)
             {
                 var days = await TrustDaysOfAsync(state.RequestId, cancellationToken);
@@ -142,7 +144,7 @@ public sealed class SecondFactorFlow(
         }
         else if (state.Session is not null)
         {
-            await sessions.StepUpAsync(state.Session, methods, factor.Level);
+            await sessions.StepUpAsync(state.Session, methods, reached);
             await audit.RecordAsync(AuditEventTypes.StepUp, http, state.User.Id, details: factor.Kind.ToString(), cancellationToken: cancellationToken);
             FactorsLog.Completed(logger, state.User.Id, factor.Kind, "step-up");
         }
@@ -187,7 +189,7 @@ public sealed class SecondFactorFlow(
     public async Task<string> ChallengeUrlAsync(string subjectId, string? requestId, string? then, AuthenticationLevel level = AuthenticationLevel.SecondFactor, CancellationToken cancellationToken = default)
     {
         var factors = await registry.ListPrimaryAsync(subjectId, cancellationToken);
-        var reaching = factors.Where(f => registry.Get(f.Kind)?.Level >= level).ToList();
+        var reaching = factors.Where(f => registry.LevelOf(f) >= level).ToList();
         if (reaching.Count > 0)
         {
             var best = reaching.FirstOrDefault(f => !f.Locked) ?? reaching[0];
@@ -201,7 +203,7 @@ public sealed class SecondFactorFlow(
     /// <summary>Whether one of the user's usable factors other than <paramref name="kind"/> reaches <paramref name="level"/>.</summary>
     public async Task<bool> OtherFactorReachesAsync(string subjectId, FactorKind kind, AuthenticationLevel level, CancellationToken cancellationToken = default) =>
         (await registry.ListPrimaryAsync(subjectId, cancellationToken))
-            .Any(f => f.Kind != kind && !f.Locked && registry.Get(f.Kind)?.Level >= level);
+            .Any(f => f.Kind != kind && !f.Locked && registry.LevelOf(f) >= level);
 
     /// <summary>The level a challenge page must reach, from its <c>level</c> parameter (the second-factor level when absent or unknown).</summary>
     public static AuthenticationLevel RequiredLevel(int? level) =>

@@ -211,6 +211,12 @@ public sealed class PasskeysOptions
 
     /// <summary>Origins allowed in a WebAuthn response (<c>https://id.example</c>), compared exactly; default: the issuer's origin.</summary>
     public List<string> Origins { get; set; } = [];
+
+    /// <summary>Which passkeys are accepted and which reach the phishing-resistant level.</summary>
+    public PasskeyPolicyOptions Policy { get; set; } = new();
+
+    /// <summary>The FIDO metadata: each authenticator model's name, status and attestation roots.</summary>
+    public PasskeyMetadataOptions Metadata { get; set; } = new();
 }
 
 /// <summary>The <c>Idp:Mfa</c> section: when a second factor is enrolled and asked for.</summary>

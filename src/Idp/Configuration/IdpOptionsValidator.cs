@@ -25,6 +25,17 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
                 failures.Add($"Idp:Passkeys:Origins: '{origin}' must be an origin (https://host[:port], no path; http only on loopback).");
             }
         }
+        foreach (var aaguid in passkeys.Policy.AllowedAaguids.Where(a => !Guid.TryParse(a, out _)))
+            failures.Add($"Idp:Passkeys:Policy:AllowedAaguids: '{aaguid}' is not an AAGUID (a GUID such as cb69481e-8ff7-4039-93ec-0a2729a154a8).");
+        var metadata = passkeys.Metadata;
+        if (passkeys.Policy.AllowedAaguids.Count > 0 && string.IsNullOrEmpty(metadata.Path) && string.IsNullOrEmpty(metadata.Url))
+            failures.Add("Idp:Passkeys:Policy:AllowedAaguids needs Idp:Passkeys:Metadata:Path or Url: a model is proven by its attestation root in the FIDO metadata.");
+        if (!string.IsNullOrEmpty(metadata.Url) && !(Uri.TryCreate(metadata.Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps))
+            failures.Add("Idp:Passkeys:Metadata:Url must be an absolute https URL.");
+        if (metadata.RefreshInterval < TimeSpan.FromMinutes(1))
+            failures.Add("Idp:Passkeys:Metadata:RefreshInterval must be at least a minute.");
+        if (!string.IsNullOrEmpty(metadata.RootCertificatePath) && !File.Exists(metadata.RootCertificatePath))
+            failures.Add("Idp:Passkeys:Metadata:RootCertificatePath names no file.");
     }
 
     public ValidateOptionsResult Validate(string? name, IdpOptions options)

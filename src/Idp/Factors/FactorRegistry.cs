@@ -43,10 +43,17 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
         var level = AuthenticationLevel.Password;
         foreach (var info in enrolled)
         {
-            if (!info.Locked && Get(info.Kind) is { IsFallback: false } factor && factor.Level > level)
-                level = factor.Level;
+            if (!info.Locked && Get(info.Kind) is { IsFallback: false } && LevelOf(info) > level)
+                level = LevelOf(info);
         }
         return level;
+    }
+
+    /// <summary>The level one enrolled factor reaches: its kind's, or less when the factor says so (<see cref="FactorInfo.Level"/>).</summary>
+    public AuthenticationLevel LevelOf(FactorInfo info)
+    {
+        var kind = Get(info.Kind)?.Level ?? AuthenticationLevel.Password;
+        return info.Level is { } own && own < kind ? own : kind;
     }
 
     /// <summary>Removes all second factors of the user (helpdesk reset).</summary>

@@ -23,6 +23,9 @@ public static class FactorsServiceCollectionExtensions
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<RecoveryCodeStore>());
         services.TryAddScoped<IPasskeyHandler<IdpUser>, PasskeyHandler<IdpUser>>();
         services.AddSingleton<IConfigureOptions<IdentityPasskeyOptions>, PasskeyOptionsSetup>();
+        services.AddSingleton<Passkeys.Metadata.PasskeyMetadata>();
+        services.AddHostedService<Passkeys.Metadata.PasskeyMetadataLoader>();
+        services.AddSingleton<PasskeyAttestations>();
         services.AddScoped<PasskeyAuthenticators>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<PasskeyAuthenticators>());
         services.AddIdpPush();

@@ -19,7 +19,10 @@ public enum MfaPolicy
     Required = 3,
 }
 
-/// <summary>One enrolled factor (or, for recovery codes, the set of them) as the UI shows it.</summary>
+/// <summary>
+/// One enrolled factor (or, for recovery codes, the set of them) as the UI shows it. <paramref name="Level"/>: what this
+/// one reaches when it is less than its kind's <see cref="ISecondFactor.Level"/> (a passkey outside the passkey policy).
+/// </summary>
 public sealed record FactorInfo(
     string Id,
     FactorKind Kind,
@@ -27,7 +30,15 @@ public sealed record FactorInfo(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
     bool Locked,
-    int? Remaining = null);
+    int? Remaining = null,
+    AuthenticationLevel? Level = null,
+    AuthenticatorModel? Authenticator = null);
+
+/// <summary>
+/// A passkey's authenticator as the profile and the admin area show it: the model's name from the FIDO metadata (null:
+/// unknown), its AAGUID, the attestation format, and whether it is synced (backup eligible).
+/// </summary>
+public sealed record AuthenticatorModel(string? Name, Guid Aaguid, string Format, bool Synced);
 
 /// <summary>
 /// What every second factor offers the sign-in flow, step-up, the profile page and the helpdesk reset. Each

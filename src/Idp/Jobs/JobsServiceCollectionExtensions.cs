@@ -64,7 +64,18 @@ public static class JobsServiceCollectionExtensions
                 .WithIdentity("helpdesk-sla", "idp")
                 .StartNow()
                 .WithSimpleSchedule(provider.GetRequiredService<IOptions<Helpdesk.HelpdeskOptions>>().Value.CheckInterval));
+
+            if (!string.IsNullOrEmpty(configuration[$"{IdpOptions.Section}:Passkeys:Metadata:Url"]))
+            {
+                quartz.AddJob<PasskeyMetadataRefreshJob>(job => job.WithIdentity(PasskeyMetadataRefreshJob.Key).WithDescription("Fetches the FIDO metadata BLOB"));
+                quartz.AddTrigger((provider, trigger) => trigger
+                    .ForJob(PasskeyMetadataRefreshJob.Key)
+                    .WithIdentity("passkey-metadata-refresh", "idp")
+                    .StartNow()
+                    .WithSimpleSchedule(provider.GetRequiredService<IOptions<IdpOptions>>().Value.Passkeys.Metadata.RefreshInterval));
+            }
         });
+        services.AddHttpClient(PasskeyMetadataRefreshJob.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(60));
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
         services.AddOptions<QuartzHostedServiceOptions>()
             .Configure<IConfiguration>((hosted, configuration) => hosted.AutoStart = configuration.GetValue(EnabledSetting, defaultValue: true));

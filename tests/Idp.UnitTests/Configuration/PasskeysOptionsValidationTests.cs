@@ -51,4 +51,23 @@ public sealed class PasskeysOptionsValidationTests
         public string ContentRootPath { get; set; } = "/";
         public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
+
+    [Fact]
+    public void AllowedAaguids_NotAGuid_NamesTheSetting() =>
+        Assert.Contains(Failures(Valid(p => { p.Policy.AllowedAaguids = ["yubikey"]; p.Metadata.Path = "mds.jwt"; })),
+            f => f.StartsWith("Idp:Passkeys:Policy:AllowedAaguids: 'yubikey'", StringComparison.Ordinal));
+
+    [Fact]
+    public void AllowedAaguids_WithoutMetadata_IsRefused_SinceNoModelCouldBeProven() =>
+        Assert.Contains(Failures(Valid(p => p.Policy.AllowedAaguids = ["cb69481e-8ff7-4039-93ec-0a2729a154a8"])),
+            f => f.StartsWith("Idp:Passkeys:Policy:AllowedAaguids needs Idp:Passkeys:Metadata", StringComparison.Ordinal));
+
+    [Fact]
+    public void MetadataUrl_NotHttps_NamesTheSetting() =>
+        Assert.Contains(Failures(Valid(p => p.Metadata.Url = "http://mds3.fidoalliance.org/")), f => f.StartsWith("Idp:Passkeys:Metadata:Url", StringComparison.Ordinal));
+
+    [Fact]
+    public void Policy_AllowListWithMetadata_IsAccepted() =>
+        Assert.DoesNotContain(Failures(Valid(p => { p.Policy.AllowedAaguids = ["cb69481e-8ff7-4039-93ec-0a2729a154a8"]; p.Metadata.Path = "mds.jwt"; })),
+            f => f.Contains("Passkeys"));
 }

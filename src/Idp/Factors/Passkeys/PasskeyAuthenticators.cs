@@ -10,22 +10,27 @@ namespace Idp.Factors.Passkeys;
 
 /// <summary>
 /// A WebAuthn ceremony's outcome, with the message key the page shows when it failed, and on success the
-/// <c>amr</c> of the credential used (<see cref="PasskeyAuthenticators.AmrOf"/>).
+/// <c>amr</c> (<see cref="PasskeyAuthenticators.AmrOf"/>) and level (<see cref="PasskeyAuthenticators.LevelOf"/>) of the credential used.
 /// </summary>
-public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadOnlyList<string>? Amr = null);
+public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadOnlyList<string>? Amr = null, AuthenticationLevel? Level = null);
 
 /// <summary>
 /// Passkeys (WebAuthn) as a second factor, on ASP.NET Core Identity's passkey store (schema version 3) and its
 /// <see cref="IPasskeyHandler{TUser}"/> — not <see cref="SignInManager{TUser}"/>'s passkey calls, which keep their
 /// state in the cookie of Identity's own two-factor sign-in. The ceremony state (challenge) travels in a
 /// data-protected, HttpOnly cookie of its own, bound to the user, valid five minutes, and is deleted when a
-/// response is checked: a replayed response finds no state.
+/// response is checked: a replayed response finds no state. The attestation is checked at registration by
+/// <see cref="PasskeyAttestations"/>; <c>Idp:Passkeys:Policy</c> decides each passkey's level (<see cref="LevelOf"/>), and
+/// a model whose metadata status turned to revoked or compromised is refused at sign-in too.
 /// </summary>
 public sealed class PasskeyAuthenticators(
     UserManager<IdpUser> users,
     Data.IdpDbContext db,
     IPasskeyHandler<IdpUser> handler,
     IDataProtectionProvider dataProtection,
+    Metadata.PasskeyMetadata metadata,
+    PasskeyAttestations attestations,
+    ILogger<PasskeyAuthenticators> logger,
     TimeProvider clock) : ISecondFactor
 {
     public const string ChallengePage = "/signin/passkey";
@@ -52,6 +57,17 @@ public sealed class PasskeyAuthenticators(
         var key = passkey.IsBackupEligible || passkey.IsBackedUp ? AuthenticationMethods.SoftwareKey : AuthenticationMethods.HardwareKey;
         return passkey.IsUserVerified ? [key, AuthenticationMethods.UserPresence] : [key];
     }
+
+    /// <summary>The level one passkey reaches under <c>Idp:Passkeys:Policy</c> (<see cref="PasskeyAttestations.LevelOf"/>).</summary>
+    public AuthenticationLevel LevelOf(UserPasskeyInfo passkey) => attestations.LevelOf(passkey);
+
+    /// <summary>The passkey's model as the profile and the admin area show it.</summary>
+    public AuthenticatorModel ModelOf(UserPasskeyInfo passkey)
+    {
+        var (aaguid, format) = PasskeyAttestations.RecordedOf(passkey);
+        return new AuthenticatorModel(metadata.ModelOf(aaguid), aaguid, format, passkey.IsBackupEligible || passkey.IsBackedUp);
+    }
+
     public bool IsFallback => false;
     public string ChallengePath => ChallengePage;
     public string? EnrolPath => EnrolPage;
@@ -60,7 +76,8 @@ public sealed class PasskeyAuthenticators(
     {
         // The store reads passkeys by the user's id alone; loading the user first would cost a query on every sign-in decision.
         return (await users.GetPasskeysAsync(new IdpUser { Id = subjectId }))
-            .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false))
+            .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false,
+                Level: LevelOf(p), Authenticator: ModelOf(p)))
             .ToList();
     }
 
@@ -118,12 +135,12 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_Cancelled");
         var result = await handler.PerformAttestationAsync(new() { HttpContext = http, CredentialJson = credentialJson, AttestationState = state });
         if (!result.Succeeded)
-            return new(false, "Passkey_Refused");
+            return new(false, PasskeyAttestations.RefusalIn(http)?.MessageKey ?? "Passkey_Refused");
         if (result.UserEntity.Id != user.Id || !result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
         result.Passkey.Name = name;
         return (await users.AddOrUpdatePasskeyAsync(user, result.Passkey)).Succeeded
-            ? new(true, Amr: AmrOf(result.Passkey))
+            ? new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey))
             : new(false, "Passkey_Refused");
     }
 
@@ -151,8 +168,10 @@ public sealed class PasskeyAuthenticators(
             return (new(false, await RefusalOfAsync(credentialJson, user: null)), null);
         if (!result.Passkey.IsUserVerified || await users.IsLockedOutAsync(result.User))
             return (new(false, "Passkey_Refused"), null);
+        if (IsModelRefused(result.User.Id, result.Passkey))
+            return (new(false, "Passkey_ModelRevoked"), null);
         await users.AddOrUpdatePasskeyAsync(result.User, result.Passkey);
-        return (new(true, Amr: AmrOf(result.Passkey)), result.User);
+        return (new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey)), result.User);
     }
 
     /// <summary>
@@ -173,8 +192,20 @@ public sealed class PasskeyAuthenticators(
             return new(false, "Passkey_OtherUser");
         if (!result.Passkey.IsUserVerified)
             return new(false, "Passkey_Refused");
+        if (IsModelRefused(user.Id, result.Passkey))
+            return new(false, "Passkey_ModelRevoked");
         await users.AddOrUpdatePasskeyAsync(user, result.Passkey);
-        return new(true, Amr: AmrOf(result.Passkey));
+        return new(true, Amr: AmrOf(result.Passkey), Level: LevelOf(result.Passkey));
+    }
+
+    /// <summary>Whether the passkey's model has, since its registration, been given a status that refuses it (revoked, compromised).</summary>
+    private bool IsModelRefused(string subjectId, UserPasskeyInfo passkey)
+    {
+        if (attestations.RefusedStatusOf(passkey) is not { } status)
+            return false;
+        var (aaguid, _) = PasskeyAttestations.RecordedOf(passkey);
+        PasskeysLog.SignInRefusedByStatus(logger, subjectId, aaguid, status.ToString());
+        return true;
     }
 
     /// <summary>

@@ -57,17 +57,17 @@ public sealed class EnrolPasskeyModel(
             var name = string.IsNullOrWhiteSpace(Input.Name) ? text["EnrolPasskey_DefaultName"].Value : Input.Name.Trim();
             var outcome = await passkeys.CompleteEnrolmentAsync(HttpContext, State!.User, Credential, name);
             if (outcome.Succeeded)
-                return LocalRedirect(await NextAsync(outcome.Amr, cancellationToken));
+                return LocalRedirect(await NextAsync(outcome, cancellationToken));
             ModelState.AddModelError("", text[outcome.Error!]);
         }
         OptionsJson = await passkeys.BeginEnrolmentAsync(HttpContext, State!.User);
         return Page();
     }
 
-    private async Task<string> NextAsync(IReadOnlyList<string>? amr, CancellationToken cancellationToken)
+    private async Task<string> NextAsync(PasskeyOutcome outcome, CancellationToken cancellationToken)
     {
         var next = State!.CompletesSignIn
-            ? await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, amr)
+            ? await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, outcome.Amr, outcome.Level)
             : await Flow.ContinueUrlAsync(HttpContext, State, cancellationToken);
         var hasCodes = (await recoveryCodes.ListAsync(State.User.Id, cancellationToken)).Any(c => c.Remaining > 0);
         if (hasCodes)

@@ -40,8 +40,10 @@ public sealed class PasskeyChallengeModel(
         if (await PrepareAsync(cancellationToken) is { } redirect)
             return redirect;
         var outcome = await passkeys.CompleteAssertionAsync(HttpContext, State!.User, Credential is { Length: > 100_000 } ? null : Credential);
+        if (outcome.Succeeded && outcome.Level < RequiredLevel)
+            outcome = outcome with { Succeeded = false, Error = "Passkey_BelowLevel" };
         if (outcome.Succeeded)
-            return LocalRedirect(await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, outcome.Amr));
+            return LocalRedirect(await Flow.CompleteAsync(HttpContext, State, passkeys, trustBrowser: false, cancellationToken, outcome.Amr, outcome.Level));
         ModelState.AddModelError("", text[outcome.Error!]);
         OptionsJson = await passkeys.BeginAssertionAsync(HttpContext, State.User);
         return Page();

@@ -43,7 +43,7 @@ public sealed class PasswordlessModel(
         var (outcome, user) = await passkeys.CompleteDiscoverableAssertionAsync(HttpContext, Credential is { Length: > 100_000 } ? null : Credential);
         if (outcome.Succeeded && user is not null)
         {
-            await sessions.SignInAsync(HttpContext, user, [.. outcome.Amr ?? passkeys.Amr, AuthenticationMethods.MultiFactor], passkeys.Level, persistent: false);
+            await sessions.SignInAsync(HttpContext, user, [.. outcome.Amr ?? passkeys.Amr, AuthenticationMethods.MultiFactor], outcome.Level ?? passkeys.Level, persistent: false);
             // The passkey proved who this is, as a password would: the portal's request is now this user's.
             if (Portal is not null)
                 await interaction.Engine!.BindSubjectAsync(Portal.RequestId, user.Id, cancellationToken);
