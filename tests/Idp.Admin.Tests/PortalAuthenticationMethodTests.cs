@@ -1,3 +1,5 @@
+using Idp.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Idp.Admin.Tests.Infrastructure;
 using Idp.IntegrationTests.Infrastructure;
 using Idp.Testing;
@@ -49,6 +51,8 @@ public sealed class PortalAuthenticationMethodTests
     public async Task Portal_WithSecret_ShowsClientSecretBasic_AndSecretRotation()
     {
         await using var world = AdminWorld.Start(configure: idp => idp.WithClient(TestClients.Create("secret-portal", c => c.Secret = TestClients.Secret)));
+        // A portal the admin area owns (configuration portals are read-only there and offer no rotation).
+        await world.Idp.WithDbAsync(db => db.Clients.Where(c => c.ClientId == "secret-portal").ExecuteUpdateAsync(s => s.SetProperty(c => c.Source, ClientSource.Admin)));
         var (admin, secret) = await world.CreateStaffAsync(StaffRolesFor.Admin);
         using var browser = world.CreateBrowser();
 
