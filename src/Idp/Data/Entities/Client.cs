@@ -45,6 +45,9 @@ public sealed class Client
     /// <summary>Third-party clients ask the user for consent; first-party portals do not.</summary>
     public bool IsThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
+
+    /// <summary>Token requests need a DPoP proof (RFC 9449), so every token of this client is sender-constrained.</summary>
+    public bool RequireDPoP { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
 
     public int AccessTokenLifetimeSeconds { get; set; } = 3600;

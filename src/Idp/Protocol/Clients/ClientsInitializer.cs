@@ -73,6 +73,7 @@ public sealed partial class ClientsInitializer(IdpDbContext db, IOptions<IdpOpti
         client.AllowedScopes = [.. declared.EffectiveScopes];
         client.IsThirdParty = declared.ThirdParty;
         client.RequirePkce = declared.RequirePkce || client.IsPublic;
+        client.RequireDPoP = declared.RequireDPoP;
         client.SigningAlgorithm = declared.SigningAlgorithm;
         client.AccessTokenLifetimeSeconds = declared.AccessTokenLifetimeSeconds ?? 3600;
         client.IdTokenLifetimeSeconds = declared.IdTokenLifetimeSeconds ?? 300;

@@ -97,6 +97,10 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -259,6 +263,9 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.Property<int>("RefreshTokenLifetimeSeconds")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("RequireDPoP")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("boolean");
@@ -744,6 +751,10 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
