@@ -19,7 +19,7 @@ namespace Portal.Authentication;
 /// <item>each authorization request carries a fresh <c>nonce</c>, kept in the protected state;</item>
 /// <item>a step-up challenge (<see cref="StepUpRequest"/>) adds <c>acr_values</c> and <c>max_age</c>;</item>
 /// <item>the authorization response's <c>iss</c> (RFC 9207) is checked before the code is redeemed;</item>
-/// <item>the code is redeemed with client_secret_basic (RFC 6749 §2.3.1).</item>
+/// <item>the code is redeemed with client_secret_basic (RFC 6749 §2.3.1), with a DPoP proof when <c>Portal:UseDPoP</c> is on (RFC 9449 §5).</item>
 /// </list>
 /// The ID token is validated in <see cref="IdpOAuthEvents.CreatingTicket"/>.
 /// </summary>
@@ -27,7 +27,8 @@ public sealed class IdpOAuthHandler(
     IOptionsMonitor<OAuthOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IdpMetadata metadata)
+    IdpMetadata metadata,
+    DPoP.DPoPProofFactory dpop)
     : OAuthHandler<OAuthOptions>(options, loggerFactory, encoder)
 {
     private OpenIdConnectConfiguration? configuration;
@@ -112,7 +113,9 @@ public sealed class IdpOAuthHandler(
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Authorization = ClientSecretBasic(Options.ClientId, Options.ClientSecret);
 
-        using var response = await Backchannel.SendAsync(request, Context.RequestAborted);
+        using var response = dpop.Enabled
+            ? await dpop.SendAsync(request, null, Backchannel.SendAsync, Context.RequestAborted)
+            : await Backchannel.SendAsync(request, Context.RequestAborted);
         var body = await response.Content.ReadAsStringAsync(Context.RequestAborted);
         JsonDocument payload;
         try

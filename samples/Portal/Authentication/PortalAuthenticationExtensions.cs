@@ -33,6 +33,7 @@ public static class PortalAuthenticationExtensions
         services.AddSingleton<IdpMetadata>();
         services.AddSingleton<IdTokenValidator>();
         services.AddSingleton<IdpOAuthEvents>();
+        services.AddSingleton<DPoP.DPoPProofFactory>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication(authentication =>
