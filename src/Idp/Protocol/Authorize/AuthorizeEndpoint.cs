@@ -154,6 +154,7 @@ public sealed class AuthorizeEndpoint(
             Acr = session.Acr,
             Amr = session.Amr,
             ClaimsRequest = request.ClaimsJson,
+            DPoPJkt = request.DPoPJkt,
             CreatedAt = now,
             ExpiresAt = now + options.Value.Tokens.AuthorizationCodeLifetime,
         });

@@ -11,6 +11,9 @@ public sealed partial class DPoPRequests(DPoPProofValidator validator, DPoPNonce
     public const string UseNonce = "use_dpop_nonce";
     public const string Scheme = "DPoP";
 
+    /// <summary>The authorization request parameter binding the code to a key (RFC 9449 §10).</summary>
+    public const string JktParameter = "dpop_jkt";
+
     /// <summary>
     /// The thumbprint to bind the tokens to (null without a proof), or the error to answer: §5 (a bad proof is
     /// <c>invalid_dpop_proof</c>), §8 (a missing or stale nonce is <c>use_dpop_nonce</c> with a fresh one).
