@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (Debian 12), builds once, runs the whole suite on SQLite and
-# again on PostgreSQL (IDP_TEST_DATABASE=postgres), and ends with a line "N passed, N failed, N skipped".
+# again on PostgreSQL (IDP_TEST_DATABASE=postgres), then the short cluster-under-faults run (bench/cluster.sh --short,
+# counted as one test), and ends with a line "N passed, N failed, N skipped".
 #
 #   ./test.sh                      everything
-#   IDP_TEST_RUNS=sqlite ./test.sh only the SQLite run (or: postgres)
+#   IDP_TEST_RUNS=sqlite ./test.sh only the SQLite run (or: postgres, cluster)
 #   IDP_TEST_RUNS=sqlserver IDP_TEST_SQLSERVER_CONNECTION='Server=…;User Id=…;Password=…;TrustServerCertificate=True' ./test.sh
 #                                  the integration tests on an own SQL Server (not part of the default runs)
 #   IDP_TEST_SKIP_INSTALL=1        do not install missing Debian packages
@@ -41,6 +42,9 @@ have_postgres || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v npm >/dev/null || missing+=(npm)
+# The cluster run: HAProxy in front of three nodes, an SMTP sink on Debian's aiosmtpd (system Python).
+command -v haproxy >/dev/null || missing+=(haproxy)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "${IDP_TEST_SKIP_INSTALL:-0}" = 1 ]; then
@@ -81,7 +85,7 @@ fi
 
 # ---- test runs -------------------------------------------------------------------------------------
 total_passed=0 total_failed=0 total_skipped=0 status=0
-runs="${IDP_TEST_RUNS:-sqlite postgres}"
+runs="${IDP_TEST_RUNS:-sqlite postgres cluster}"
 
 run_suite() { # name, what to test, then environment assignments
   local name="$1" target="$2"; shift 2
@@ -127,13 +131,34 @@ run_suite() { # name, what to test, then environment assignments
   return 0
 }
 
+run_cluster() { # bench/cluster.sh --short: three nodes, PostgreSQL and node restarts under load; one test
+  local log="$results/cluster.log" code
+  say "cluster under faults (bench/cluster.sh --short)"
+  timeout "${IDP_TEST_CLUSTER_TIMEOUT:-600}" bench/cluster.sh --short >"$log" 2>&1
+  code=$?
+  grep -E "^\| |^node [0-9] log|^cluster.sh:" "$log"
+  if [ "$code" -eq 0 ]; then
+    printf 'cluster: 1 passed, 0 failed, 0 skipped\n'
+    total_passed=$((total_passed + 1))
+  else
+    printf 'the cluster run failed (exit code %s); see %s\n' "$code" "$log"
+    tail -n 15 "$log"
+    printf 'cluster: 0 passed, 1 failed, 0 skipped\n'
+    total_failed=$((total_failed + 1))
+    status=1
+  fi
+}
+
 for run in $runs; do
   case "$run" in
     sqlite) run_suite sqlite Idp.sln IDP_TEST_DATABASE=sqlite ;;
     # Only the integration tests touch the database; the others ran in the SQLite pass already.
     postgres) run_suite postgres tests/Idp.IntegrationTests IDP_TEST_DATABASE=postgres ;;
     sqlserver) run_suite sqlserver tests/Idp.IntegrationTests IDP_TEST_DATABASE=sqlserver ;;
-    *) fail "unknown run '$run' in IDP_TEST_RUNS (sqlite, postgres, sqlserver)" ;;
+    cluster)
+      if [ -n "${IDP_TEST_FILTER:-}" ]; then say "cluster run skipped: IDP_TEST_FILTER selects tests of the suites"
+      else run_cluster; fi ;;
+    *) fail "unknown run '$run' in IDP_TEST_RUNS (sqlite, postgres, sqlserver, cluster)" ;;
   esac
 done
 

@@ -14,10 +14,14 @@ import os
 import statistics
 
 WORKLOADS = ["discovery", "jwks", "client_credentials", "authcode", "refresh"]
-# Targets from the project's issue (Idp on SQLite, measured side by side with the peer in one run).
+# Targets from the project's issue (Idp measured side by side with the peer in one run, 64 connections). SQLite:
+# code flow >= 1.3x and refresh >= 1.5x with ES256, both >= 1.0x with RS256 (two RSA signatures per response bound
+# them); client_credentials and discovery stay ahead (>= 1.0x). PostgreSQL: code flow and refresh >= 1.0x with ES256.
 RATIO_TARGETS = {
-    "RS256": {"client_credentials": 1.3, "refresh": 1.3, "authcode": 1.5},
-    "ES256": {"client_credentials": 2.0, "refresh": 2.0, "authcode": 1.5},
+    ("SQLite", "RS256"): {"discovery": 1.0, "jwks": 1.0, "client_credentials": 1.0, "authcode": 1.0, "refresh": 1.0},
+    ("SQLite", "ES256"): {"discovery": 1.0, "jwks": 1.0, "client_credentials": 1.0, "authcode": 1.3, "refresh": 1.5},
+    ("PostgreSQL", "RS256"): {},
+    ("PostgreSQL", "ES256"): {"authcode": 1.0, "refresh": 1.0},
 }
 P99_MS = 50.0
 RSS_MB = 300.0
@@ -52,7 +56,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--idp", required=True)
     p.add_argument("--peer")
-    p.add_argument("--alg", default=os.environ.get("ALG", "RS256"), choices=sorted(RATIO_TARGETS))
+    p.add_argument("--alg", default=os.environ.get("ALG", "RS256"), choices=["RS256", "ES256"])
     p.add_argument("--conns", type=int, default=64)
     p.add_argument("--database", default="SQLite", help="label only")
     a = p.parse_args()
@@ -62,7 +66,7 @@ def main():
     if not idp:
         print(f"(no Idp runs at {a.conns} connections: nothing to compare; the targets are checked at {a.conns})")
         return
-    targets = RATIO_TARGETS[a.alg]
+    targets = RATIO_TARGETS.get(("PostgreSQL" if a.database.startswith("PostgreSQL") else "SQLite", a.alg), {})
     fmt = lambda v, f="{:,.0f}": "–" if v is None else f.format(v)
 
     print(f"Idp ({a.database}) / peer at {a.conns} connections, {a.alg}; req/s, or flows/s for authcode\n")

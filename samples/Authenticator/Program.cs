@@ -22,7 +22,8 @@ app.Use(async (context, next) =>
     headers.XContentTypeOptions = "nosniff";
     headers["Referrer-Policy"] = "no-referrer";
     headers.XFrameOptions = "DENY";
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+    // The camera only for this origin: scanning a QR code into the TOTP vault.
+    headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()";
     await next();
 });
 

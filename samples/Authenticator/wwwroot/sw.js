@@ -2,10 +2,11 @@
 // a Web Push message ({ type: "request", requestId, portalName }: no secret, the app fetches the details with its
 // token) and opens the approval page when it is tapped. Calls to Idp are never cached.
 'use strict';
-var CACHE = 'authenticator-shell-v2';
+var CACHE = 'authenticator-shell-v3';
 var SHELL = [
     '/', '/index.html', '/manifest.webmanifest', '/config.json', '/css/app.css', '/icons/icon.svg',
-    '/js/i18n.js', '/js/store.js', '/js/api.js', '/js/device-check.js', '/js/ui.js', '/js/requests.js', '/js/app.js'
+    '/js/i18n-codes.js', '/js/i18n.js', '/js/store.js', '/js/api.js', '/js/device-check.js', '/js/ui.js', '/js/requests.js',
+    '/js/totp.js', '/js/vault.js', '/js/vault-views.js', '/js/scan.js', '/js/codes.js', '/js/app.js'
 ];
 
 self.addEventListener('install', function (event) {

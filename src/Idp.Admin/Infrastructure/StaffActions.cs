@@ -17,6 +17,7 @@ public static class AdminAuditTypes
     public const string ClientUpdated = "admin.client_updated";
     public const string ClientSecretRotated = "admin.client_secret_rotated";
     public const string SigningKeyRotated = "admin.signing_key_rotated";
+    public const string OutboxMessageRequeued = "admin.outbox_requeued";
     public const string AuditExported = "admin.audit_exported";
     public const string StaffSignedIn = "admin.signed_in";
 }

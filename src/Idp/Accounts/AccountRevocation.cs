@@ -18,13 +18,13 @@ public enum RevocationReason
     SignOutOtherSessions,
 }
 
-/// <param name="SessionsEnded">Sessions ended (the portals of each are told by back-channel logout after the commit).</param>
+/// <param name="SessionsEnded">Sessions ended (the portals of each are told by back-channel logout through the outbox).</param>
 /// <param name="RefreshTokenFamilies">Refresh-token grants revoked, each with its access tokens.</param>
 public sealed record RevocationResult(int SessionsEnded, int TrustedBrowsersRevoked, int RefreshTokenFamilies);
 
 /// <summary>
 /// The one way to end a user's access: sessions, trusted browsers, refresh tokens (with their access tokens), the
-/// security stamp and the credentials epoch, audited, with back-channel logout after the commit.
+/// security stamp and the credentials epoch, audited, with the back-channel logouts written to the outbox in the same transaction.
 /// <code>
 /// reason                | sessions        | trusted browsers | refresh tokens               | offline_access | epoch + stamp
 /// PasswordReset         | all             | all              | all                          | revoked        | yes
@@ -41,13 +41,13 @@ public sealed record RevocationResult(int SessionsEnded, int TrustedBrowsersRevo
 /// trusted stay (the profile revokes them one by one).
 /// </summary>
 /// <remarks>
-/// Works inside a caller's transaction: the portals are told only after <see cref="NotifyCommitted"/>, called after
-/// the commit, so a rolled-back transaction tells nobody. Without a transaction the revocation runs in its own and
-/// tells the portals at once.
+/// Works inside a caller's transaction: the back-channel logout messages commit or roll back with it, so a
+/// rolled-back transaction tells nobody; <see cref="NotifyCommitted"/> after the commit only wakes the dispatcher at
+/// once (it would find the messages at its next poll anyway). Without a transaction the revocation runs in its own.
 /// </remarks>
 public sealed class AccountRevocation(
     IdpDbContext db,
-    BackChannelLogoutQueue backChannelLogouts,
+    Messaging.OutboxSignal outbox,
     AuditTrail audit,
     TimeProvider clock,
     ILogger<AccountRevocation> logger)
@@ -57,7 +57,7 @@ public sealed class AccountRevocation(
     /// <summary>Access tokens live at most this long; a revoked one is remembered until it has expired anyway.</summary>
     private static readonly TimeSpan LongestAccessTokenLifetime = TimeSpan.FromDays(1);
 
-    private readonly List<EndedSession> _endedInTransaction = [];
+    private bool _endedInTransaction;
 
     public static bool ChangesCredentials(RevocationReason reason) => reason is RevocationReason.PasswordReset
         or RevocationReason.PasswordChange or RevocationReason.HelpdeskApproval or RevocationReason.TemporaryAccessPass;
@@ -85,15 +85,16 @@ public sealed class AccountRevocation(
         return result;
     }
 
-    /// <summary>Queues the back-channel logout of the sessions ended in the caller's transaction, once it is committed.</summary>
+    /// <summary>Wakes this node's outbox dispatcher for the back-channel logouts written in the caller's transaction, once it is committed.</summary>
     public void NotifyCommitted()
     {
-        backChannelLogouts.Enqueue(_endedInTransaction);
-        _endedInTransaction.Clear();
+        if (_endedInTransaction)
+            outbox.Notify();
+        _endedInTransaction = false;
     }
 
-    /// <summary>Forgets the sessions ended in a transaction that was rolled back (before a retry).</summary>
-    public void ForgetUncommitted() => _endedInTransaction.Clear();
+    /// <summary>Forgets the sessions ended in a transaction that was rolled back (before a retry); their messages rolled back with it.</summary>
+    public void ForgetUncommitted() => _endedInTransaction = false;
 
     private async Task<RevocationResult> RevokeInTransactionAsync(string subjectId, RevocationReason reason, string? keepSessionId, HttpContext? http, CancellationToken cancellationToken)
     {
@@ -115,8 +116,9 @@ public sealed class AccountRevocation(
 
         audit.Add(AuditType, http, subjectId,
             details: $"{reason}: {ended.Count} sessions, {browsers} trusted browsers, {families.Count} refresh-token grants");
+        await BackChannelLogout.AddMessagesAsync(db, ended, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        _endedInTransaction.AddRange(ended);
+        _endedInTransaction |= ended.Count > 0;
         RevocationLog.Revoked(logger, subjectId, reason, ended.Count, browsers, families.Count);
         return new RevocationResult(ended.Count, browsers, families.Count);
     }

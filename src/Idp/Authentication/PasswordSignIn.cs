@@ -107,7 +107,7 @@ public sealed class PasswordSignIn(
             BurnPasswordHash(password);
 
         if (matching.Count == 1)
-            return await SucceedAsync(matching[0], http, clientId, channel);
+            return await SucceedAsync(matching[0], http, clientId, channel, cancellationToken);
         if (matching.Count > 1)
         {
             // Only now, with a password proven, may the user learn that the address has several accounts.
@@ -138,16 +138,14 @@ public sealed class PasswordSignIn(
         return ticks >= MaxLockout.Ticks ? MaxLockout : TimeSpan.FromTicks((long)ticks);
     }
 
-    private async Task<PasswordSignInResult> SucceedAsync(IdpUser user, HttpContext? http, string? clientId, PasswordSignInChannel channel)
+    private async Task<PasswordSignInResult> SucceedAsync(IdpUser user, HttpContext? http, string? clientId, PasswordSignInChannel channel, CancellationToken cancellationToken)
     {
-        user.AccessFailedCount = 0;
-        user.LockoutCount = 0;
-        user.LockoutEnd = null;
+        await ClearFailuresAsync(user, cancellationToken);
         // The device API goes on to an SMS code to the account's phone; an unconfirmed address does not stop it.
         if (channel == PasswordSignInChannel.SignInForm && options.Value.Accounts.RequireConfirmedEmail && !user.EmailConfirmed)
         {
             audit.Add(AuditEventTypes.SignInEmailNotConfirmed, http, user.Id, clientId);
-            await users.UpdateAsync(user);
+            await db.SaveChangesAsync(cancellationToken);
             SignInLog.EmailNotConfirmed(logger, user.Id);
             return new PasswordSignInResult(PasswordSignInStatus.EmailNotConfirmed, user);
         }
@@ -155,9 +153,28 @@ public sealed class PasswordSignIn(
         // A device registration is audited as such once its SMS code has gone out.
         if (channel == PasswordSignInChannel.SignInForm)
             audit.Add(AuditEventTypes.SignInSucceeded, http, user.Id, clientId, "pwd");
-        await users.UpdateAsync(user);
+        await db.SaveChangesAsync(cancellationToken);
         SignInLog.PasswordAccepted(logger, user.Id);
         return new PasswordSignInResult(PasswordSignInStatus.Succeeded, user);
+    }
+
+    /// <summary>
+    /// Clears the failure count and lockout in the database itself rather than writing the account back: the same
+    /// account signing in from two browsers at once (on one node or two) must not fail on, or undo, the other's
+    /// change of the row.
+    /// </summary>
+    private async Task ClearFailuresAsync(IdpUser user, CancellationToken cancellationToken)
+    {
+        if (user.AccessFailedCount != 0 || user.LockoutCount != 0 || user.LockoutEnd is not null)
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.AccessFailedCount, 0)
+                .SetProperty(u => u.LockoutCount, 0)
+                .SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null), cancellationToken);
+        }
+        db.Written(user, u => u.AccessFailedCount, 0);
+        db.Written(user, u => u.LockoutCount, 0);
+        db.Written(user, u => u.LockoutEnd, null);
     }
 
     /// <summary>

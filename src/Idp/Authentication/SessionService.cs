@@ -53,9 +53,14 @@ public sealed class SessionService(
             UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),
         };
         db.UserSessions.Add(session);
-        user.SignInCount++;
-        user.LastSignInAt = now;
         await db.SaveChangesAsync();
+        // Counted in the database itself, not by writing the account back: concurrent sign-ins of one account (on
+        // any node) each count, and none fails on the row's concurrency stamp.
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.SignInCount, u => u.SignInCount + 1)
+            .SetProperty(u => u.LastSignInAt, now));
+        db.Written(user, u => u.SignInCount, user.SignInCount + 1);
+        db.Written(user, u => u.LastSignInAt, now);
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(IdpClaimTypes.Subject, user.Id), new Claim(IdpClaimTypes.SessionId, session.Id)],
@@ -106,14 +111,17 @@ public sealed class SessionService(
     }
 
     /// <summary>Ends the browser's session; returns it (with its clients, for back-channel logout) or null.</summary>
-    public async Task<UserSession?> SignOutAsync(HttpContext http)
+    /// <param name="ending">Called with the session and its clients before the ending is saved: what it adds to the context is saved with it.</param>
+    public async Task<UserSession?> SignOutAsync(HttpContext http, Func<UserSession, IReadOnlyList<string>, Task>? ending = null)
     {
         var session = await GetCurrentAsync(http);
         if (session is not null)
         {
-            session.EndedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync();
             await db.Entry(session).Collection(s => s.Clients).LoadAsync();
+            session.EndedAt = clock.GetUtcNow();
+            if (ending is not null)
+                await ending(session, session.Clients.Select(c => c.ClientId).ToList());
+            await db.SaveChangesAsync();
             Log.SessionEnded(logger, session.SubjectId);
         }
         await http.SignOutAsync(Scheme);

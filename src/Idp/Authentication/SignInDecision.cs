@@ -95,7 +95,10 @@ public sealed class SignInDecision(
         var grace = false;
         if (!enough || maxAgeExceeded)
         {
-            var enrolled = await factors.ListPrimaryAsync(user.Id, cancellationToken);
+            // Most users asked here have no factor (a grace or password-only session): one query tells, instead of one per kind.
+            var enrolled = await factors.HasPrimaryAsync(user.Id, cancellationToken)
+                ? await factors.ListPrimaryAsync(user.Id, cancellationToken)
+                : [];
             var reachable = factors.ReachableLevel(enrolled);
             if (maxAgeExceeded)
                 outcome = Refresh(requirements, authentication, reachable);

@@ -165,6 +165,9 @@ public sealed class ClientOptions
     public bool RequirePkce { get; set; } = true;
     /// <summary>Token requests without a DPoP proof are refused (RFC 9449).</summary>
     public bool RequireDPoP { get; set; }
+
+    /// <summary><c>Fapi2</c>: the FAPI 2.0 Security Profile's rules for this client (PAR, PKCE S256, private_key_jwt, codes of at most 60 s).</summary>
+    public Data.Entities.ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
     public int? AccessTokenLifetimeSeconds { get; set; }
     public int? IdTokenLifetimeSeconds { get; set; }

@@ -80,6 +80,7 @@ public sealed class IdpOptionsValidator(IHostEnvironment environment) : IValidat
             if (!KnownAlgorithms.Contains(client.SigningAlgorithm))
                 failures.Add($"{at}:SigningAlgorithm must be RS256 or ES256.");
             ClientAuthMethodValidation.Validate(client, at, environment.IsDevelopment(), failures);
+            ClientProfileValidation.Validate(client, at, environment.IsDevelopment(), failures);
             var isPublic = client.EffectiveAuthMethod == Data.Entities.ClientAuthMethods.None;
             if (isPublic && client.EffectiveGrantTypes.Contains("client_credentials"))
                 failures.Add($"{at}: a public client (no secret) cannot use client_credentials.");

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Idp.Authentication;
 
 namespace Idp.Factors;
@@ -27,6 +28,10 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
             result.AddRange(await factor.ListAsync(subjectId, cancellationToken));
         return result.OrderByDescending(f => f.LastUsedAt ?? f.CreatedAt).ToList();
     }
+
+    /// <summary>Whether the user has any real (non-fallback) factor: one query over every kind.</summary>
+    public async Task<bool> HasPrimaryAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        await All.Where(f => !f.IsFallback).Select(f => f.EnrolledBy(subjectId)).Aggregate(Queryable.Concat).AnyAsync(cancellationToken);
 
     /// <summary>The highest level the user's factors reach: a fallback alone reaches nothing beyond the password.</summary>
     public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default) =>

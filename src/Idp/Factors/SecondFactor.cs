@@ -55,6 +55,9 @@ public interface ISecondFactor
 
     Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default);
 
+    /// <summary>The user's id once per factor of this kind they have: composable with the other kinds into one query.</summary>
+    IQueryable<string> EnrolledBy(string subjectId);
+
     /// <summary>Removes one; false when it is not the user's.</summary>
     Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default);
 

@@ -41,8 +41,8 @@ public sealed class SmsGatewayOptionsValidator : IValidateOptions<SmsGatewayOpti
     }
 }
 
-/// <summary>Sends SMS through an HTTP gateway: one POST per message with the configured body template.</summary>
-public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, Operations.IdpMetrics metrics, ILogger<HttpSmsSender> logger) : ISmsSender
+/// <summary>Hands an outbox SMS to an HTTP gateway: one POST per message with the configured body template; throws when the gateway refuses it.</summary>
+public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewayOptions> options, ILogger<HttpSmsSender> logger) : ISmsSender
 {
     public const string ClientName = "sms-gateway";
 
@@ -64,7 +64,6 @@ public sealed class HttpSmsSender(IHttpClientFactory clients, IOptions<SmsGatewa
         {
             // The body holds a code: log only the status.
             SmsLog.GatewayFailed(logger, (int)response.StatusCode);
-            metrics.MessageFailed("sms");
             throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
         SmsLog.Sent(logger, (int)response.StatusCode);

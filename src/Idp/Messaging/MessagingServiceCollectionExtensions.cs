@@ -16,16 +16,19 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SmsGatewayOptions>, SmsGatewayOptionsValidator>();
         services.AddHttpClient(HttpSmsSender.ClientName);
         services.AddScoped<HttpSmsSender>();
-        // SMS go through the HTTP gateway when one is configured, otherwise to the outbox.
-        services.AddScoped<ISmsSender>(provider => string.IsNullOrEmpty(provider.GetRequiredService<IOptions<SmsGatewayOptions>>().Value.Url)
-            ? provider.GetRequiredService<OutboxSender>()
-            : provider.GetRequiredService<HttpSmsSender>());
+        // SMS go to the outbox; Idp's dispatcher hands them to the HTTP gateway when one is configured.
+        services.AddScoped<ISmsSender>(provider => provider.GetRequiredService<OutboxSender>());
         return services;
     }
 
-    /// <summary>E-mail delivery from the outbox (<c>Idp:Email</c>): on Idp's nodes only; other apps on the database just write to the outbox.</summary>
+    /// <summary>
+    /// Delivery from the outbox (e-mail per <c>Idp:Email</c>, SMS through the gateway; other kinds add their
+    /// <see cref="IOutboxDelivery"/> where they live): on Idp's nodes only; other apps on the database just write to the outbox.
+    /// </summary>
     public static IServiceCollection AddIdpEmailDelivery(this IServiceCollection services)
     {
+        services.AddScoped<IOutboxDelivery, EmailOutboxDelivery>();
+        services.AddScoped<IOutboxDelivery, SmsOutboxDelivery>();
         services.AddSettings<EmailOptions>(EmailOptions.Section);
         services.AddSingleton<IPostConfigureOptions<EmailOptions>, EmailOptionsDefaults>();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();

@@ -9,13 +9,15 @@ using Microsoft.Extensions.Options;
 namespace Idp.Messaging;
 
 /// <summary>
-/// Delivers due outbox e-mails over SMTP. Each message is claimed with a conditional update (free or its claim
-/// expired) before it is sent, so of several nodes exactly one sends it; a failure is retried with exponential
-/// backoff and jitter until <c>Idp:Email:GiveUpAfter</c> after the message was written, then it is marked failed.
+/// Delivers due outbox messages of every kind this node can deliver, each through its kind's
+/// <see cref="IOutboxDelivery"/>. Each message is claimed before it is sent (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>
+/// and the claim in one transaction; elsewhere a conditional update, SQLite having a single writer), so of several
+/// nodes exactly one sends it; a failure is retried with exponential backoff and jitter
+/// until the message's give-up time (<c>Idp:Email:GiveUpAfter</c> after it was written, unless the message sets a
+/// shorter one), then it is marked failed.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes,
-    IEmailTransport transport,
     TimeProvider clock,
     IOptions<EmailOptions> options,
     IdpMetrics metrics,
@@ -27,7 +29,7 @@ public sealed partial class OutboxDispatcher(
     // One claim token per dispatcher instance (node): a stale claim of another node can never confirm this one's work.
     private readonly string _claimToken = $"{Environment.MachineName}/{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}";
 
-    /// <summary>Sends every e-mail due now; returns how many were sent.</summary>
+    /// <summary>Sends every message due now; returns how many were sent.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
         var sent = 0;
@@ -35,27 +37,72 @@ public sealed partial class OutboxDispatcher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
-            var due = await db.Outbox.Where(Due(clock.GetUtcNow()))
-                .OrderBy(m => m.NextAttemptAt)
-                .Select(m => m.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
+            var deliveries = scope.ServiceProvider.GetServices<IOutboxDelivery>().Where(d => d.IsEnabled).ToDictionary(d => d.Kind);
+            if (deliveries.Count == 0)
+                return sent;
+            var kinds = deliveries.Keys.ToList();
             var claimed = 0;
-            foreach (var id in due)
+            if (db is PostgresIdpDbContext)
             {
-                if (!await ClaimAsync(db, id, cancellationToken))
-                    continue; // another node has it
-                claimed++;
-                if (await DeliverAsync(db, id, cancellationToken))
-                    sent++;
+                // FOR UPDATE SKIP LOCKED: nodes never wait for each other's candidate rows.
+                while (claimed < BatchSize && await ClaimNextSkipLockedAsync(db, kinds, cancellationToken) is { } id)
+                {
+                    claimed++;
+                    if (await DeliverAsync(db, deliveries, id, cancellationToken))
+                        sent++;
+                }
+            }
+            else
+            {
+                var due = await db.Outbox.Where(Due(clock.GetUtcNow())).Where(m => kinds.Contains(m.Channel))
+                    .OrderBy(m => m.NextAttemptAt)
+                    .Select(m => m.Id)
+                    .Take(BatchSize)
+                    .ToListAsync(cancellationToken);
+                foreach (var id in due)
+                {
+                    if (!await ClaimAsync(db, id, cancellationToken))
+                        continue; // another node has it
+                    claimed++;
+                    if (await DeliverAsync(db, deliveries, id, cancellationToken))
+                        sent++;
+                }
             }
             if (claimed == 0)
                 return sent;
         }
     }
 
+    /// <summary>
+    /// PostgreSQL: locks the next due message no other transaction has locked (<c>FOR UPDATE SKIP LOCKED</c>) and
+    /// claims it in the same transaction; null when none is left. One message at a time, so a claim never waits behind
+    /// the delivery of others and expires only for a node that stopped.
+    /// </summary>
+    private async Task<long?> ClaimNextSkipLockedAsync(IdpDbContext db, List<OutboxChannel> kinds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var kindValues = kinds.Select(k => (int)k).ToArray();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = await db.Database.SqlQuery<long>($"""
+            SELECT "Id" AS "Value" FROM "Outbox"
+            WHERE "SentAt" IS NULL AND "FailedAt" IS NULL AND "NextAttemptAt" <= {now}
+              AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" <= {now}) AND "Channel" = ANY({kindValues})
+            ORDER BY "NextAttemptAt"
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+            return null;
+        var id = ids[0];
+        var until = now + options.Value.ClaimTimeout;
+        await db.Outbox.Where(m => m.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedBy, _claimToken).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
     private static Expression<Func<OutboxMessage, bool>> Due(DateTimeOffset now) => m =>
-        m.Channel == OutboxChannel.Email && m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now
+        m.SentAt == null && m.FailedAt == null && m.NextAttemptAt <= now
         && (m.ClaimedUntil == null || m.ClaimedUntil <= now);
 
     private async Task<bool> ClaimAsync(IdpDbContext db, long id, CancellationToken cancellationToken)
@@ -66,31 +113,33 @@ public sealed partial class OutboxDispatcher(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedBy, _claimToken).SetProperty(m => m.ClaimedUntil, until), cancellationToken) == 1;
     }
 
-    private async Task<bool> DeliverAsync(IdpDbContext db, long id, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(IdpDbContext db, Dictionary<OutboxChannel, IOutboxDelivery> deliveries, long id, CancellationToken cancellationToken)
     {
         var message = await db.Outbox.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
-        var giveUpAt = message.CreatedAt + options.Value.GiveUpAfter;
+        var giveUpAt = message.GiveUpAt ?? message.CreatedAt + options.Value.GiveUpAfter;
         var attempts = message.Attempts + 1;
         if (clock.GetUtcNow() > giveUpAt)
         {
             // Written long ago (e.g. while no node delivered): its links have likely expired; do not send it now.
-            await FinishAsync(db, id, s => s.SetProperty(m => m.FailedAt, clock.GetUtcNow()).SetProperty(m => m.LastError, "Not delivered within Idp:Email:GiveUpAfter."), cancellationToken);
-            LogGaveUp(id, message.Attempts);
+            await FinishAsync(db, id, s => s.SetProperty(m => m.FailedAt, clock.GetUtcNow()).SetProperty(m => m.LastError, "Not delivered before its give-up time."), cancellationToken);
+            metrics.MessageGivenUp(message.Channel);
+            LogGaveUp(message.Channel, id, message.Attempts);
             return false;
         }
         try
         {
-            await transport.DeliverAsync(message, cancellationToken);
+            await deliveries[message.Channel].DeliverAsync(message, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            metrics.MessageFailed("email");
+            metrics.MessageFailed(IdpMetrics.KindTag(message.Channel));
             var error = Describe(exception);
             var now = clock.GetUtcNow();
             if (now >= giveUpAt)
             {
                 await FinishAsync(db, id, s => s.SetProperty(m => m.FailedAt, now).SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LastError, error), cancellationToken);
-                LogGaveUp(id, attempts);
+                metrics.MessageGivenUp(message.Channel);
+                LogGaveUp(message.Channel, id, attempts);
             }
             else
             {
@@ -98,12 +147,12 @@ public sealed partial class OutboxDispatcher(
                 if (next > giveUpAt)
                     next = giveUpAt; // one last attempt at the deadline
                 await FinishAsync(db, id, s => s.SetProperty(m => m.NextAttemptAt, next).SetProperty(m => m.Attempts, attempts).SetProperty(m => m.LastError, error), cancellationToken);
-                LogRetry(id, attempts, next, error);
+                LogRetry(message.Channel, id, attempts, next, error);
             }
             return false;
         }
         await FinishAsync(db, id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), cancellationToken);
-        LogSent(id, attempts);
+        LogSent(message.Channel, id, attempts);
         return true;
     }
 
@@ -134,12 +183,12 @@ public sealed partial class OutboxDispatcher(
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
     }
 
-    [LoggerMessage(EventId = 2191, Level = LogLevel.Information, Message = "E-mail {MessageId} sent (attempt {Attempt})")]
-    private partial void LogSent(long messageId, int attempt);
+    [LoggerMessage(EventId = 2191, Level = LogLevel.Information, Message = "{Kind} message {MessageId} sent (attempt {Attempt})")]
+    private partial void LogSent(OutboxChannel kind, long messageId, int attempt);
 
-    [LoggerMessage(EventId = 2192, Level = LogLevel.Warning, Message = "E-mail {MessageId} not delivered (attempt {Attempt}), next attempt at {NextAttemptAt}: {Error}")]
-    private partial void LogRetry(long messageId, int attempt, DateTimeOffset nextAttemptAt, string error);
+    [LoggerMessage(EventId = 2192, Level = LogLevel.Warning, Message = "{Kind} message {MessageId} not delivered (attempt {Attempt}), next attempt at {NextAttemptAt}: {Error}")]
+    private partial void LogRetry(OutboxChannel kind, long messageId, int attempt, DateTimeOffset nextAttemptAt, string error);
 
-    [LoggerMessage(EventId = 2193, Level = LogLevel.Error, Message = "E-mail {MessageId} given up after {Attempts} attempt(s) and marked failed")]
-    private partial void LogGaveUp(long messageId, int attempts);
+    [LoggerMessage(EventId = 2193, Level = LogLevel.Error, Message = "{Kind} message {MessageId} given up after {Attempts} attempt(s) and marked failed")]
+    private partial void LogGaveUp(OutboxChannel kind, long messageId, int attempts);
 }

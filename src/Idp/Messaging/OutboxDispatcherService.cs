@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Idp.Messaging;
 
-/// <summary>Wakes the local dispatcher when this node has written an e-mail, so it need not wait for the next poll.</summary>
+/// <summary>Wakes the local dispatcher when this node has written a message, so it need not wait for the next poll.</summary>
 public sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
@@ -29,7 +29,7 @@ public sealed class OutboxSignal
     }
 }
 
-/// <summary>Runs <see cref="OutboxDispatcher"/> on every node while <c>Idp:Email:Mode</c> is <c>Smtp</c>: at once, then every poll interval.</summary>
+/// <summary>Runs <see cref="OutboxDispatcher"/> on every Idp node: at once, then every poll interval or when this node wrote a message.</summary>
 internal sealed partial class OutboxDispatcherService(
     OutboxDispatcher dispatcher,
     OutboxSignal signal,
@@ -39,8 +39,6 @@ internal sealed partial class OutboxDispatcherService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.Mode != EmailMode.Smtp)
-            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -6,7 +6,8 @@ namespace Idp.Messaging;
 /// <summary>
 /// Writes e-mails and SMS to the database outbox, in the caller's transaction when it has one (so a message exists
 /// exactly when the change that caused it was committed). The outbox dispatcher delivers the e-mails over SMTP
-/// (<c>Idp:Email:Mode=Smtp</c>); in Development the messages are shown at <c>/dev/outbox</c>.
+/// (<c>Idp:Email:Mode=Smtp</c>) and the SMS through the HTTP gateway (<c>Idp:Sms:Gateway:Url</c>); in Development
+/// the messages are shown at <c>/dev/outbox</c>.
 /// </summary>
 public sealed class OutboxSender(IdpDbContext db, TimeProvider clock, OutboxSignal signal, ILogger<OutboxSender> logger) : IEmailSender, ISmsSender
 {
@@ -30,8 +31,7 @@ public sealed class OutboxSender(IdpDbContext db, TimeProvider clock, OutboxSign
         };
         db.Outbox.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        if (channel == OutboxChannel.Email)
-            signal.Notify();
+        signal.Notify();
         // The body holds links with tokens: log only that a message was queued.
         MessagingLog.Queued(logger, channel, row.Id);
     }

@@ -18,6 +18,7 @@ public sealed class IdpMetrics
     private readonly Counter<long> _refreshTokenReuse;
     private readonly Counter<long> _slaBreaches;
     private readonly Counter<long> _messageFailures;
+    private readonly Counter<long> _messagesGivenUp;
 
     public IdpMetrics(IMeterFactory meterFactory, OperationsGauges gauges)
     {
@@ -27,9 +28,12 @@ public sealed class IdpMetrics
         _tokensIssued = meter.CreateCounter<long>("idp.tokens.issued", description: "Token responses by grant type and client.");
         _refreshTokenReuse = meter.CreateCounter<long>("idp.refresh_tokens.reuse_detected", description: "Consumed refresh tokens presented again (the family is revoked).");
         _slaBreaches = meter.CreateCounter<long>("idp.helpdesk.sla_breaches", description: "Helpdesk reset requests that passed their SLA due time.");
-        _messageFailures = meter.CreateCounter<long>("idp.messages.failures", description: "E-mails or SMS a transport failed to deliver, by channel.");
+        _messageFailures = meter.CreateCounter<long>("idp.messages.failures", description: "Failed delivery attempts of outbox messages, by channel (email, sms, backchannel_logout, webpush).");
+        _messagesGivenUp = meter.CreateCounter<long>("idp.outbox.given_up", description: "Outbox messages given up and marked failed, by channel.");
         meter.CreateObservableGauge("idp.helpdesk.reset_requests.open", () => gauges.OpenResetRequests, description: "Open helpdesk reset requests.");
         meter.CreateObservableGauge("idp.outbox.backlog", () => gauges.OutboxBacklog, description: "Messages waiting in the outbox.");
+        meter.CreateObservableGauge("idp.outbox.waiting", () => ByKind(gauges.OutboxWaitingByKind), description: "Outbox messages neither sent nor given up, by channel.");
+        meter.CreateObservableGauge("idp.outbox.failed", () => ByKind(gauges.OutboxFailedByKind), description: "Outbox messages given up (listed in the admin area), by channel.");
         meter.CreateObservableGauge("idp.outbox.oldest_age", () => gauges.OutboxOldestAgeSeconds, unit: "s", description: "Age of the oldest message waiting in the outbox.");
     }
 
@@ -59,6 +63,23 @@ public sealed class IdpMetrics
 
     public void MessageFailed(string channel) =>
         _messageFailures.Add(1, new KeyValuePair<string, object?>("channel", channel));
+
+    private static IEnumerable<Measurement<long>> ByKind(IReadOnlyDictionary<Data.Entities.OutboxChannel, long> counts) =>
+        Enum.GetValues<Data.Entities.OutboxChannel>().Select(kind =>
+            new Measurement<long>(counts.TryGetValue(kind, out var count) ? count : 0, new KeyValuePair<string, object?>("channel", KindTag(kind))));
+
+    public void MessageGivenUp(Data.Entities.OutboxChannel kind) =>
+        _messagesGivenUp.Add(1, new KeyValuePair<string, object?>("channel", KindTag(kind)));
+
+    /// <summary>The <c>channel</c> tag of an outbox kind.</summary>
+    public static string KindTag(Data.Entities.OutboxChannel kind) => kind switch
+    {
+        Data.Entities.OutboxChannel.Email => "email",
+        Data.Entities.OutboxChannel.Sms => "sms",
+        Data.Entities.OutboxChannel.BackChannelLogout => "backchannel_logout",
+        Data.Entities.OutboxChannel.WebPush => "webpush",
+        _ => "other",
+    };
 }
 
 /// <summary>Outcomes of a second-factor verification, as the <c>outcome</c> tag.</summary>

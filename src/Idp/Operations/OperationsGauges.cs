@@ -16,9 +16,17 @@ public sealed class OperationsGauges
     public long OutboxBacklog { get; private set; }
     public double OutboxOldestAgeSeconds { get; private set; }
 
-    internal void Update(long openResetRequests, OutboxBacklogSnapshot outbox, DateTimeOffset now)
+    /// <summary>Messages neither sent nor given up, per kind (SMS included).</summary>
+    public IReadOnlyDictionary<Data.Entities.OutboxChannel, long> OutboxWaitingByKind { get; private set; } = new Dictionary<Data.Entities.OutboxChannel, long>();
+
+    /// <summary>Messages given up, per kind.</summary>
+    public IReadOnlyDictionary<Data.Entities.OutboxChannel, long> OutboxFailedByKind { get; private set; } = new Dictionary<Data.Entities.OutboxChannel, long>();
+
+    internal void Update(long openResetRequests, OutboxBacklogSnapshot outbox, OutboxKindCounts byKind, DateTimeOffset now)
     {
         OpenResetRequests = openResetRequests;
+        OutboxWaitingByKind = byKind.Waiting;
+        OutboxFailedByKind = byKind.Failed;
         OutboxBacklog = outbox.Count;
         OutboxOldestAgeSeconds = outbox.Oldest is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0;
     }
@@ -43,7 +51,8 @@ internal sealed partial class OperationsGaugeRefresher(
                 var db = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
                 var open = await db.Set<ResetRequest>().LongCountAsync(r => r.State == ResetRequestState.Open, stoppingToken);
                 var outbox = await OutboxBacklog.ReadAsync(db, stoppingToken);
-                gauges.Update(open, outbox, clock.GetUtcNow());
+                var byKind = await OutboxBacklog.ReadByKindAsync(db, stoppingToken);
+                gauges.Update(open, outbox, byKind, clock.GetUtcNow());
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

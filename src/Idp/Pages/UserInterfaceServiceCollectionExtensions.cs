@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Idp.Accounts;
 using Idp.Authentication;
+using Idp.Operations;
 using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Antiforgery;
@@ -48,10 +49,10 @@ public static class UserInterfaceServiceCollectionExtensions
         // Browsers get the friendly page; API and protocol clients keep problem details or their own errors.
         app.UseWhen(IsBrowserRequest, browser =>
         {
-            browser.UseExceptionHandler("/error");
+            browser.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = DatabaseOutage.StatusCodeFor });
             browser.UseStatusCodePagesWithReExecute("/error", "?code={0}");
         });
-        app.UseWhen(context => !IsBrowserRequest(context), api => api.UseExceptionHandler());
+        app.UseWhen(context => !IsBrowserRequest(context), api => api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = DatabaseOutage.StatusCodeFor }));
         // The device API's errors made by the framework (malformed JSON 400, 405, 415) get a problem-details body too.
         app.UseWhen(context => !IsBrowserRequest(context) && context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseStaticFiles();

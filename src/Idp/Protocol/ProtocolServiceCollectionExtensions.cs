@@ -38,9 +38,7 @@ public static class ProtocolServiceCollectionExtensions
         services.AddScoped<OwnTokenValidator>();
         services.AddScoped<TokenRevoker>();
         services.AddSingleton<LogoutRequests>();
-        services.AddScoped<BackChannelLogout>();
-        services.AddSingleton<BackChannelLogoutQueue>();
-        services.AddHostedService<BackChannelLogoutService>();
+        services.AddScoped<Messaging.IOutboxDelivery, BackChannelLogoutDelivery>();
         services.AddScoped<ILogoutInteraction, LogoutInteraction>();
         services.AddScoped<ParkedRequests>();
         services.AddScoped<IAuthorizationInteraction, AuthorizationInteraction>();

@@ -138,10 +138,10 @@ public sealed partial class PushJourneyTests
         await db.SaveChangesAsync();
     }
 
-    private static Task InGermanAsync(IPage page) => InLanguageAsync(page, "de");
+    internal static Task InGermanAsync(IPage page) => InLanguageAsync(page, "de");
 
     /// <summary>Taps the header's language button (it goes round German, English, Dutch) until the page is in <paramref name="language"/>.</summary>
-    private static async Task InLanguageAsync(IPage page, string language)
+    internal static async Task InLanguageAsync(IPage page, string language)
     {
         for (var taps = 0; taps < 3 && await page.EvaluateAsync<string>("() => document.documentElement.lang") != language; taps++)
         {
@@ -152,7 +152,7 @@ public sealed partial class PushJourneyTests
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
     }
 
-    private static async Task AssertNoHorizontalOverflowAsync(IPage page, int width)
+    internal static async Task AssertNoHorizontalOverflowAsync(IPage page, int width)
     {
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (scrollWidth, innerWidth) = (widths[0], widths[1]);
@@ -160,7 +160,7 @@ public sealed partial class PushJourneyTests
     }
 
     /// <summary>Fully inside the viewport, at least 44 px high and wide, and the element hit at its centre (not covered).</summary>
-    private static async Task AssertTappableAsync(IPage page, string selector, int width)
+    internal static async Task AssertTappableAsync(IPage page, string selector, int width)
     {
         var control = page.Locator(selector);
         // Into the middle of the viewport: a sticky header at the top or a banner at the bottom must not count.

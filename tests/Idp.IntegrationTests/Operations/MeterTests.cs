@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Idp.IntegrationTests.Factors;
 using Idp.IntegrationTests.Infrastructure;
+using Idp.IntegrationTests.Messaging;
 using Idp.IntegrationTests.Protocol;
 using Idp.Operations;
 
@@ -50,6 +51,32 @@ public sealed class MeterTests
 
         Assert.Equal(1, recorded.Sum("idp.second_factor.verifications", ("kind", "totp"), ("outcome", "failed")));
         Assert.Equal(1, recorded.Sum("idp.second_factor.verifications", ("kind", "totp"), ("outcome", "succeeded")));
+    }
+
+    [Fact]
+    public async Task Meter_CountsOutboxFailuresAndGiveUpsByChannel()
+    {
+        var portalDown = new SessionTests.RecordingHandler { Status = HttpStatusCode.ServiceUnavailable };
+        await using var idp = new IdpFactory()
+            .WithClient("portal", c => { c.Secret = TestClients.Secret; c.BackChannelLogoutUri = TestClients.BackChannelLogoutUri; })
+            .WithSetting("Idp:Email:GiveUpAfter", "00:10:00")
+            .WithServices(services => services.AddHttpClient(Idp.Protocol.EndSession.BackChannelLogout.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => portalDown))
+            .WithoutBackgroundDispatcher()
+            .Start();
+        using var recorded = new RecordedMeasurements(idp);
+        var rp = new TestRelyingParty(idp, "portal");
+        var user = await idp.CreateUserAsync();
+        using var browser = idp.CreateBrowser();
+        var (_, tokens) = await rp.RedeemAsync(rp.CodeFrom(await rp.AuthorizeAsync(browser, user)));
+        await browser.GetAsync($"/connect/endsession?id_token_hint={tokens.GetProperty("id_token").GetString()}", followRedirects: false);
+
+        await idp.DispatchAsync();
+        idp.Clock.Advance(TimeSpan.FromMinutes(11));
+        await idp.DispatchAsync();
+
+        Assert.Equal(1, recorded.Sum("idp.messages.failures", ("channel", "backchannel_logout")));
+        Assert.Equal(1, recorded.Sum("idp.outbox.given_up", ("channel", "backchannel_logout")));
+        Assert.Equal(0, recorded.Sum("idp.outbox.given_up", ("channel", "email")));
     }
 
     /// <summary>Listens to the <c>Idp</c> meter of one host (its <see cref="IMeterFactory"/> is the meter's scope).</summary>

@@ -41,7 +41,7 @@ public sealed class SessionTests : IAsyncLifetime
         var afterwards = await browser.GetAsync(_rp.AuthorizeUrl(extra: ("prompt", "none")), followRedirects: false);
         Assert.Equal("login_required", afterwards.LocationQuery["error"]);
 
-        var sent = Assert.Single(_backChannel.Requests);
+        var sent = Assert.Single(await _backChannel.WaitForAsync(1));
         Assert.Equal(TestClients.BackChannelLogoutUri, sent.Uri);
         var logoutToken = await _rp.ValidateAsync(sent.Form["logout_token"], type: "logout+jwt");
         Assert.Equal(user.Id, logoutToken.Subject);
@@ -77,7 +77,7 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(TestClients.PostLogoutRedirectUri + "?state=s", confirmed.Location!.ToString());
         var afterwards = await browser.GetAsync(_rp.AuthorizeUrl(extra: ("prompt", "none")), followRedirects: false);
         Assert.Equal("login_required", afterwards.LocationQuery["error"]);
-        Assert.Single(_backChannel.Requests);
+        Assert.Single(await _backChannel.WaitForAsync(1));
     }
 
     [Fact]
@@ -141,12 +141,25 @@ public sealed class SessionTests : IAsyncLifetime
     {
         public ConcurrentQueue<SentRequest> Requests { get; } = new();
 
+        /// <summary>The status the portal answers with (a 503 while it is "down").</summary>
+        public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
+
+        /// <summary>Waits (the outbox sends in the background) for <paramref name="count"/> requests, then a moment for any extra.</summary>
+        public async Task<List<SentRequest>> WaitForAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (Requests.Count < count && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            await Task.Delay(300);
+            return [.. Requests];
+        }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
             var form = body.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
             Requests.Enqueue(new SentRequest(request.RequestUri!.ToString(), form));
-            return new HttpResponseMessage(HttpStatusCode.OK);
+            return new HttpResponseMessage(Status);
         }
     }
 }

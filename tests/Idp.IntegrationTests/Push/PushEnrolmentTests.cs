@@ -85,9 +85,9 @@ public sealed class PushEnrolmentTests
     }
 
     [Fact]
-    public async Task SmsGateway_GetsTheCodeThroughTheTemplate_AndAFailureIsAProblemNot500()
+    public async Task SmsGateway_GetsTheCodeThroughTheTemplate_FromTheOutbox_AndAFailureIsRetried()
     {
-        var received = new List<(string ContentType, string Body, string? Authorization)>();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<(string ContentType, string Body, string? Authorization)>();
         var fail = false;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -96,8 +96,7 @@ public sealed class PushEnrolmentTests
         {
             using var reader = new StreamReader(http.Request.Body);
             var text = await reader.ReadToEndAsync();
-            lock (received)
-                received.Add((http.Request.ContentType ?? "", text, http.Request.Headers.Authorization.ToString()));
+            received.Enqueue((http.Request.ContentType ?? "", text, http.Request.Headers.Authorization.ToString()));
             return fail ? Results.StatusCode(500) : Results.Accepted();
         });
         await gateway.StartAsync();
@@ -112,18 +111,37 @@ public sealed class PushEnrolmentTests
         using var key = DeviceClient.NewKey();
         var started = await client.RegisterAsync(user.AccountNumber, TestUsers.Password, key, "phone");
 
+        // Written to the outbox with the registration; the dispatcher hands it to the gateway.
+        await EventuallyAsync(() => Task.FromResult(!received.IsEmpty));
         var (contentType, body, authorization) = Assert.Single(received);
         Assert.StartsWith("application/json", contentType);
         Assert.Equal("Bearer gateway-key", authorization);
         using var json = JsonDocument.Parse(body);
         Assert.Equal("+4915199999999", json.RootElement.GetProperty("recipient").GetString());
         var code = System.Text.RegularExpressions.Regex.Match(json.RootElement.GetProperty("message").GetString()!, @"\b\d{8}\b").Value;
-        Assert.Null(await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms));
+        await EventuallyAsync(async () => (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))?.SentAt is not null);
         Assert.NotNull(await client.ConfirmAsync(started.RegistrationId, code));
 
+        // The gateway fails: the registration still answers at once; the outbox keeps the SMS and tries again.
         fail = true;
-        var error = await Assert.ThrowsAsync<DeviceApiException>(() => client.RegisterAsync(user.AccountNumber, TestUsers.Password, key, "phone"));
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "sms_unavailable"), (error.Status, error.Code));
+        var again = await client.RegisterAsync(user.AccountNumber, TestUsers.Password, key, "phone");
+        Assert.NotNull(again.RegistrationId);
+        await EventuallyAsync(async () => (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))?.LastError is not null);
+        var waiting = (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))!;
+        Assert.Null(waiting.SentAt);
+        Assert.Contains("500", waiting.LastError);
+
+        fail = false;
+        idp.Clock.Advance(TimeSpan.FromMinutes(2));
+        await EventuallyAsync(async () => (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))?.SentAt is not null);
+        Assert.Equal(3, received.Count);
         Assert.DoesNotContain(idp.Logs.Entries, e => e.Message.Contains(code));
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300 && !await condition(); i++)
+            await Task.Delay(50);
+        Assert.True(await condition());
     }
 }

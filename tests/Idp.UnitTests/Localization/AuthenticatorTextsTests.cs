@@ -2,10 +2,17 @@ using System.Text.RegularExpressions;
 
 namespace Idp.UnitTests.Localization;
 
-/// <summary>The companion authenticator's texts (samples/Authenticator/wwwroot/js/i18n.js) exist in every language.</summary>
+/// <summary>
+/// The companion authenticator's texts (samples/Authenticator/wwwroot/js/i18n.js, and i18n-codes.js for the TOTP side,
+/// merged into the same blocks) exist in every language.
+/// </summary>
 public sealed partial class AuthenticatorTextsTests
 {
-    private static readonly string I18nFile = RepositoryFiles.PathOf("samples", "Authenticator", "wwwroot", "js", "i18n.js");
+    private static readonly string[] I18nFiles =
+    [
+        RepositoryFiles.PathOf("samples", "Authenticator", "wwwroot", "js", "i18n.js"),
+        RepositoryFiles.PathOf("samples", "Authenticator", "wwwroot", "js", "i18n-codes.js"),
+    ];
 
     [Theory]
     [InlineData("de")]
@@ -48,17 +55,18 @@ public sealed partial class AuthenticatorTextsTests
     }
 
     /// <summary>
-    /// The blocks of <c>var texts = { de: { 'key': 'text', … }, en: { … } }</c>, read line by line: the file keeps one
+    /// The blocks of <c>var texts = { de: { 'key': 'text', … }, en: { … } }</c>, read line by line (a language's blocks in
+    /// both files merged, a key in both counts as repeated): the files keep one
     /// text a line in single quotes, which is all this needs.
     /// </summary>
     private static Dictionary<string, Dictionary<string, string>> Blocks()
     {
         var blocks = new Dictionary<string, Dictionary<string, string>>();
         Dictionary<string, string>? current = null;
-        foreach (var line in File.ReadLines(I18nFile))
+        foreach (var line in I18nFiles.SelectMany(File.ReadLines))
         {
             if (BlockStart().Match(line) is { Success: true } start)
-                blocks[start.Groups[1].Value] = current = new Dictionary<string, string>();
+                current = blocks.TryGetValue(start.Groups[1].Value, out var block) ? block : blocks[start.Groups[1].Value] = [];
             else if (current is not null && Entry().Match(line) is { Success: true } entry)
             {
                 Assert.True(current.TryAdd(entry.Groups[1].Value, entry.Groups[2].Value), $"i18n.js repeats '{entry.Groups[1].Value}'.");

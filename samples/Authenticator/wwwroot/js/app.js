@@ -1,6 +1,6 @@
 // The companion authenticator: accounts ("Zugänge"), add account, confirm with the SMS code, pending approvals
 // ("Freigabe") with number matching, remove account. Hash routes: #/accounts, #/add, #/confirm/<id>, #/approve,
-// #/remove/<credentialId>. Open, the app hears of requests through each account's event stream; closed, through
+// #/remove/<credentialId>; #/codes… is the TOTP side (codes.js). Open, the app hears of requests through each account's event stream; closed, through
 // Web Push (sw.js shows a notification that opens #/approve). The list of requests itself is requests.js.
 (function () {
     'use strict';
@@ -60,6 +60,7 @@
             show(t('accounts.title'), [
                 accounts.length === 0 ? el('p', { id: 'no-accounts', t: 'accounts.none' }) : null,
                 accounts.length === 0 ? el('p', { 'class': 'hint', t: 'accounts.noneHint' }) : null,
+                accounts.length === 0 ? el('p', { 'class': 'hint', id: 'codes-hint' }, [t('accounts.codesHint') + ' ', el('a', { href: '#/codes', t: 'accounts.codesLink' })]) : null,
                 el('ul', { 'class': 'accounts', id: 'accounts' }, items.concat(waiting)),
                 el('p', {}, [el('a', { 'class': 'button', href: '#/add', id: 'add-account', t: 'accounts.add' })])
             ]);
@@ -291,8 +292,12 @@
         else if (view === 'approve') { work = approveView(); }
         else if (view === 'remove' && arg) { work = removeView(arg); }
         else if (view === 'accounts') { work = accountsView(); }
+        else if (view === 'codes') { work = Codes.route(arg, parts[2] ? decodeURIComponent(parts[2]) : null); }
         else {
-            work = DeviceStore.accounts().then(function (accounts) { navigate(accounts.length ? '#/approve' : '#/accounts'); });
+            // Push accounts: the approvals; otherwise a vault in use: its codes; else the start of both.
+            work = Promise.all([DeviceStore.accounts(), Vault.status()]).then(function (found) {
+                navigate(found[0].length ? '#/approve' : found[1].state !== 'new' ? '#/codes' : '#/accounts');
+            });
         }
         return Promise.resolve(work).catch(function (error) {
             show(t('app.name'), [message('error', errorText(error))]);

@@ -18,6 +18,8 @@
             'accounts.remove': 'Entfernen',
             'accounts.waiting': 'Registrierung wartet auf den Bestätigungscode',
             'accounts.continue': 'Registrierung fortsetzen',
+            'accounts.codesHint': 'Kein Smartphone oder ein Dienst mit Einmalcodes (TOTP)? Dieses Gerät erzeugt die Codes auch selbst:',
+            'accounts.codesLink': 'Codes (TOTP)',
             'add.title': 'Zugang registrieren',
             'add.lead': 'Ein neuer Schlüssel wird auf diesem Gerät erstellt. Sie richten ihn in zwei einfachen Schritten als Zwei-Faktor-Authentifizierung für Ihren Zugang ein: Zuerst registrieren Sie den Schlüssel mit Ihrer Zugangskennung und Ihrem Passwort. Kurz darauf erhalten Sie per SMS einen Bestätigungscode; diesen tragen Sie ein und schließen die Registrierung damit ab.',
             'add.login': 'Zugangsnummer oder E-Mail',
@@ -66,6 +68,7 @@
             'error.not_found': 'Nicht gefunden (der Zugang wurde vielleicht entfernt).',
             'error.crypto': 'Dieser Browser kann keine Schlüssel sicher speichern (WebCrypto/IndexedDB fehlen).',
             'error.generic': 'Das hat nicht geklappt ({0}).',
+            'nav.codes': 'Codes',
             'lang.switch': 'English',
             'lang.tag': 'en'
         },
@@ -84,6 +87,8 @@
             'accounts.remove': 'Remove',
             'accounts.waiting': 'Registration waiting for the confirmation code',
             'accounts.continue': 'Continue registration',
+            'accounts.codesHint': 'No smartphone, or a service with one-time codes (TOTP)? This device can make the codes itself:',
+            'accounts.codesLink': 'Codes (TOTP)',
             'add.title': 'Register account',
             'add.lead': 'A new key is created on this device. You set it up as the second factor of your account in two steps: first register the key with your account number or e-mail and your password. You then receive a confirmation code by SMS; enter it to finish the registration.',
             'add.login': 'Account number or e-mail',
@@ -132,6 +137,7 @@
             'error.not_found': 'Not found (the account may have been removed).',
             'error.crypto': 'This browser cannot keep keys safely (WebCrypto/IndexedDB missing).',
             'error.generic': 'That did not work ({0}).',
+            'nav.codes': 'Codes',
             'lang.switch': 'Nederlands',
             'lang.tag': 'nl'
         },
@@ -150,6 +156,8 @@
             'accounts.remove': 'Verwijderen',
             'accounts.waiting': 'Registratie wacht op de bevestigingscode',
             'accounts.continue': 'Registratie voortzetten',
+            'accounts.codesHint': 'Geen smartphone, of een dienst met eenmalige codes (TOTP)? Dit apparaat maakt de codes ook zelf:',
+            'accounts.codesLink': 'Codes (TOTP)',
             'add.title': 'Account registreren',
             'add.lead': 'Er wordt een nieuwe sleutel op dit apparaat aangemaakt. U stelt die in twee stappen in als tweede factor van uw account: registreer eerst de sleutel met uw accountnummer of e-mailadres en uw wachtwoord. Daarna ontvangt u per sms een bevestigingscode; vul die in om de registratie te voltooien.',
             'add.login': 'Accountnummer of e-mailadres',
@@ -198,10 +206,15 @@
             'error.not_found': 'Niet gevonden (het account is mogelijk verwijderd).',
             'error.crypto': 'Deze browser kan sleutels niet veilig bewaren (WebCrypto/IndexedDB ontbreekt).',
             'error.generic': 'Dat is niet gelukt ({0}).',
+            'nav.codes': 'Codes',
             'lang.switch': 'Deutsch',
             'lang.tag': 'de'
         }
     };
+
+    // The TOTP side's texts come from i18n-codes.js (loaded first), one block per language like the ones above.
+    var more = window.I18nCodesTexts || {};
+    Object.keys(more).forEach(function (tag) { Object.assign(texts[tag], more[tag]); });
 
     // The language button goes round de -> en -> nl -> de: each block's 'lang.switch' names the next one.
     var supported = ['de', 'en', 'nl'];

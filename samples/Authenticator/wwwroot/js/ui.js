@@ -1,4 +1,4 @@
-// Small DOM helpers shared by app.js (the views) and requests.js (the "Freigabe" list).
+// Small DOM helpers shared by app.js (the views), requests.js (the "Freigabe" list) and the TOTP views.
 (function () {
     'use strict';
     var t = I18n.t;
@@ -32,5 +32,27 @@
         return text === key ? t('error.generic', error && error.code ? error.code : String(error)) : text;
     }
 
-    window.Ui = { el: el, message: message, errorText: errorText };
+    // Replaces the main area with a heading and the given nodes, and moves the focus there (a new view).
+    function show(title, children) {
+        var main = document.getElementById('main');
+        main.textContent = '';
+        main.appendChild(el('h1', { text: title }));
+        children.forEach(function (child) { if (child) { main.appendChild(child); } });
+        main.focus();
+    }
+
+    function field(id, labelKey, attributes, hintKey) {
+        var input = el(attributes && attributes.tag || 'input', Object.assign({ id: id, name: id, 'aria-describedby': hintKey ? id + '-hint' : null }, attributes, { tag: null }));
+        return el('div', {}, [
+            el('label', { 'for': id, t: labelKey }),
+            hintKey ? el('p', { 'class': 'hint', id: id + '-hint', t: hintKey }) : null,
+            input
+        ]);
+    }
+
+    function navigate(hash) {
+        if (location.hash === hash) { window.dispatchEvent(new HashChangeEvent('hashchange')); } else { location.hash = hash; }
+    }
+
+    window.Ui = { el: el, message: message, errorText: errorText, show: show, field: field, navigate: navigate };
 })();

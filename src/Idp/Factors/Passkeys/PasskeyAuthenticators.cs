@@ -23,6 +23,7 @@ public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadO
 /// </summary>
 public sealed class PasskeyAuthenticators(
     UserManager<IdpUser> users,
+    Data.IdpDbContext db,
     IPasskeyHandler<IdpUser> handler,
     IDataProtectionProvider dataProtection,
     TimeProvider clock) : ISecondFactor
@@ -62,6 +63,9 @@ public sealed class PasskeyAuthenticators(
             .Select(p => new FactorInfo(Id(p.CredentialId), FactorKind.Passkey, p.Name ?? "Passkey", p.CreatedAt, null, false))
             .ToList();
     }
+
+    public IQueryable<string> EnrolledBy(string subjectId) =>
+        db.UserPasskeys.Where(p => p.UserId == subjectId).Select(p => p.UserId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default)
     {

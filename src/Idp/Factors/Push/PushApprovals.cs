@@ -93,9 +93,10 @@ public sealed class PushApprovals(
         request.BrowserBindingHash = bindingHash;
         db.PushRequests.Add(request);
         audit.Add(PushAuditEvents.Requested, http, subjectId, clientId, $"push request {request.Id}");
+        NotifyDevices(request, now);
         await db.SaveChangesAsync(cancellationToken);
         PushLog.Requested(logger, subjectId, request.Id);
-        NotifyDevices(request);
+        WakeOutbox();
         return new(request, PushProblem.None);
     }
 
@@ -145,8 +146,9 @@ public sealed class PushApprovals(
         request.UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512);
         db.PushRequests.Add(request);
         audit.Add(PushAuditEvents.Requested, http, subjectId, details: $"push test request {request.Id}");
+        NotifyDevices(request, request.CreatedAt);
         await db.SaveChangesAsync(cancellationToken);
-        NotifyDevices(request);
+        WakeOutbox();
     }
 
     private PushRequest NewRequest(string subjectId, DateTimeOffset now, bool isTest)
@@ -199,14 +201,20 @@ public sealed class PushApprovals(
     // ---- Delivery -----------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Queues Web Push to the user's devices (when a sender is registered). Sent by <see cref="PushDeliveryService"/>
-    /// off the request path: a slow push service does not keep the waiting browser waiting.
+    /// Writes Web Push to the user's devices to the outbox with the request (when a sender is registered), given up
+    /// when the request expires. Sent by the outbox dispatcher off the request path: a slow push service does not
+    /// keep the waiting browser waiting.
     /// </summary>
-    private void NotifyDevices(PushRequest request)
+    private void NotifyDevices(PushRequest request, DateTimeOffset now)
     {
-        if (services.GetService<IWebPushSender>() is null)
-            return;
-        services.GetRequiredService<PushDeliveryQueue>().TryEnqueue(new PushDelivery(request.Id, request.SubjectId, request.PortalName));
+        if (services.GetService<IWebPushSender>() is not null)
+            db.Outbox.Add(PushDeliveryMessages.For(request, now));
+    }
+
+    private void WakeOutbox()
+    {
+        if (services.GetService<IWebPushSender>() is not null)
+            services.GetRequiredService<Messaging.OutboxSignal>().Notify();
     }
 
     // ---- Helpers ------------------------------------------------------------------------------------------

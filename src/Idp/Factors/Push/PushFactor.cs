@@ -26,6 +26,9 @@ public sealed class PushFactor(IdpDbContext db, PushDeviceCredentials credential
             .Select(c => new FactorInfo(c.Id, FactorKind.Push, c.DeviceName, c.CreatedAt, c.LastUsedAt, false, null))
             .ToListAsync(cancellationToken);
 
+    public IQueryable<string> EnrolledBy(string subjectId) =>
+        db.PushCredentials.Where(c => c.SubjectId == subjectId).Select(c => c.SubjectId);
+
     public Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
         credentials.RemoveCredentialAsync(null, subjectId, factorId, cancellationToken);
 

@@ -31,16 +31,4 @@ internal static partial class PushLog
 
     [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "Web Push to credential {CredentialId} failed: {Error}")]
     public static partial void WebPushFailed(ILogger logger, string credentialId, string error);
-
-    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Web Push queue full: push request {RequestId} of {SubjectId} is not sent (the device sees it when it polls)")]
-    public static partial void DeliveryQueueFull(ILogger logger, string subjectId, string requestId);
-
-    [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "Web Push for push request {RequestId} failed: {Error}")]
-    public static partial void DeliveryFailed(ILogger logger, string requestId, string error);
-
-    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Web Push for push request {RequestId} cancelled at shutdown")]
-    public static partial void DeliveryCancelled(ILogger logger, string requestId);
-
-    [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "{Count} Web Push deliveries not sent at shutdown")]
-    public static partial void DeliveriesLeftAtShutdown(ILogger logger, int count);
 }

@@ -42,11 +42,4 @@ public sealed class PushOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:10")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Web Push deliveries that may wait for the background sender. When full, further ones are refused with a
-    /// warning in the log (the devices still see the requests when they poll or have their stream open).
-    /// </summary>
-    [Range(1, 100_000)]
-    public int DeliveryQueueCapacity { get; set; } = 1000;
 }

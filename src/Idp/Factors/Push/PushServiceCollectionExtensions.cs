@@ -17,10 +17,9 @@ public static class PushServiceCollectionExtensions
         services.AddScoped<PushDeviceCredentials>();
         services.AddScoped<PushDecisions>();
         services.AddScoped<PushDeliverer>();
+        services.AddScoped<Messaging.IOutboxDelivery>(sp => sp.GetRequiredService<PushDeliverer>());
         services.AddScoped<PushEventStreams>();
         services.AddScoped<PushFactor>();
-        services.AddSingleton<PushDeliveryQueue>();
-        services.AddHostedService<PushDeliveryService>();
         services.AddScoped<ISecondFactor>(sp => sp.GetRequiredService<PushFactor>());
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<PushOptions>>((cors, push) =>

@@ -40,6 +40,9 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
         return [new FactorInfo(InfoId, FactorKind.RecoveryCode, "", codes.Min(c => c.CreatedAt), codes.Max(c => c.UsedAt), false, remaining)];
     }
 
+    public IQueryable<string> EnrolledBy(string subjectId) =>
+        db.RecoveryCodes.Where(c => c.SubjectId == subjectId && c.UsedAt == null).Select(c => c.SubjectId);
+
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
         factorId == InfoId && await RemoveAllAsync(subjectId, cancellationToken) > 0;
 

@@ -60,6 +60,9 @@ public sealed class TotpAuthenticators(
             .Select(f => new FactorInfo(f.Id, f.Kind, f.Name, f.CreatedAt, f.LastUsedAt, f.LockedAt != null, null))
             .ToListAsync(cancellationToken);
 
+    public IQueryable<string> EnrolledBy(string subjectId) =>
+        db.UserFactors.Where(f => f.SubjectId == subjectId && f.Kind == FactorKind.Totp).Select(f => f.SubjectId);
+
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
         await db.UserFactors.Where(f => f.Id == factorId && f.SubjectId == subjectId && f.Kind == FactorKind.Totp).ExecuteDeleteAsync(cancellationToken) > 0;
 

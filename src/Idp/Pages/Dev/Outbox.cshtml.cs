@@ -18,7 +18,9 @@ public sealed partial class OutboxModel(IdpDbContext db, IHostEnvironment enviro
     {
         if (!environment.IsDevelopment())
             return NotFound();
-        Messages = await db.Outbox.OrderByDescending(m => m.Id).Take(PageSize).ToListAsync(cancellationToken);
+        // Back-channel logouts and Web Push have no text for a person to read.
+        Messages = await db.Outbox.Where(m => m.Channel == OutboxChannel.Email || m.Channel == OutboxChannel.Sms)
+            .OrderByDescending(m => m.Id).Take(PageSize).ToListAsync(cancellationToken);
         return Page();
     }
 

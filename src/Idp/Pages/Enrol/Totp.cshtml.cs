@@ -1,12 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Idp.Authentication;
 using Idp.Factors;
+using Idp.Factors.Push;
 using Idp.Factors.RecoveryCodes;
 using Idp.Factors.Totp;
 using Idp.Pages.Infrastructure;
 using Idp.Resources;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using QRCoder;
 
 namespace Idp.Pages.Enrol;
@@ -32,6 +34,7 @@ public sealed class EnrolTotpModel(
     FactorRegistry registry,
     TotpAuthenticators totp,
     RecoveryCodeStore recoveryCodes,
+    IOptions<PushOptions> push,
     IStringLocalizer<SharedResource> text) : SecondFactorPageModel(flow)
 {
     public const string RecoveryCodesKey = "Enrol.RecoveryCodes";
@@ -46,6 +49,9 @@ public sealed class EnrolTotpModel(
     public string SecretGrouped { get; private set; } = "";
     public string OtpAuthUri { get; private set; } = "";
     public string QrCodeDataUri { get; private set; } = "";
+
+    /// <summary>The companion authenticator (it keeps TOTP secrets too, on a computer as well): linked for users without a smartphone.</summary>
+    public string? CompanionUrl => string.IsNullOrEmpty(push.Value.AuthenticatorUrl) ? null : push.Value.AuthenticatorUrl.TrimEnd('/');
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Idp.Authentication;
 using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Protocol.Clients;
 using Idp.Protocol.Tokens;
 using Idp.Security;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +41,7 @@ public sealed class AuthorizeEndpoint(
         if (parameters is null)
             return AuthorizeResponses.ErrorPage(readError!);
 
+        var source = AuthorizeRequestSource.FrontChannel;
         // RFC 9126 §4: a pushed request replaces the parameters; client_id must be sent again and match.
         if (parameters[Parameters.RequestUri] is { } requestUri && requestUri.StartsWith(ParkedRequests.RequestUriPrefix, StringComparison.Ordinal))
         {
@@ -49,9 +51,10 @@ public sealed class AuthorizeEndpoint(
             if (!await parked.ConsumeAsync(pushed, cancellationToken))
                 return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequestUri, "request_uri was already used."));
             parameters = ParkedRequests.ReadParameters(pushed);
+            source = AuthorizeRequestSource.Pushed;
         }
 
-        var validation = await validator.ValidateAsync(parameters, cancellationToken: cancellationToken);
+        var validation = await validator.ValidateAsync(parameters, cancellationToken: cancellationToken, source: source);
         return validation switch
         {
             AuthorizeValidation.Valid valid => await DecideAsync(http, valid.Request, null, null),
@@ -68,7 +71,7 @@ public sealed class AuthorizeEndpoint(
         if (record is null)
             return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequest, "This sign-in has expired, was already completed, or was started in another browser. Go back to the application and start again."));
 
-        var validation = await validator.ValidateAsync(ParkedRequests.ReadParameters(record), cancellationToken: http.RequestAborted);
+        var validation = await validator.ValidateAsync(ParkedRequests.ReadParameters(record), cancellationToken: http.RequestAborted, source: AuthorizeRequestSource.Resumed);
         if (validation is not AuthorizeValidation.Valid valid)
             return Reject(validation);
         if (record.Error is not null)
@@ -156,7 +159,7 @@ public sealed class AuthorizeEndpoint(
             ClaimsRequest = request.ClaimsJson,
             DPoPJkt = request.DPoPJkt,
             CreatedAt = now,
-            ExpiresAt = now + options.Value.Tokens.AuthorizationCodeLifetime,
+            ExpiresAt = now + ClientProfiles.AuthorizationCodeLifetime(request.Client, options.Value.Tokens.AuthorizationCodeLifetime),
         });
         await db.SaveChangesAsync(cancellationToken);
         await sessions.AddClientAsync(session, request.Client.ClientId);

@@ -19,7 +19,9 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
     private static readonly HashSet<string> KnownDisplays = ["page", "popup", "touch", "wap"];
 
     /// <param name="pushedBy">The authenticated client when the request is pushed (RFC 9126); null at the authorization endpoint.</param>
-    public async Task<AuthorizeValidation> ValidateAsync(RequestParameters parameters, Client? pushedBy = null, CancellationToken cancellationToken = default)
+    /// <param name="source">How the parameters reached the authorization endpoint (ignored when <paramref name="pushedBy"/> is set).</param>
+    public async Task<AuthorizeValidation> ValidateAsync(RequestParameters parameters, Client? pushedBy = null, CancellationToken cancellationToken = default,
+        AuthorizeRequestSource source = AuthorizeRequestSource.FrontChannel)
     {
         // The client and its redirect URI first: nothing may be sent anywhere before both are verified.
         var clientId = parameters[Parameters.ClientId];
@@ -45,6 +47,8 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
         {
             return Page(Errors.InvalidRequest, "redirect_uri is not registered for this client.");
         }
+        if (!ClientProfiles.AcceptsRedirectUri(client, redirectUri))
+            return Page(Errors.InvalidRequest, "redirect_uri must be https for this client (FAPI 2.0).");
 
         // From here on errors go back to the client. response_mode first, so they go back the right way.
         var responseMode = parameters[Parameters.ResponseMode] ?? ResponseModes.Query;
@@ -54,6 +58,12 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
         if (responseMode is not (ResponseModes.Query or ResponseModes.FormPost))
             return Redirect(new ErrorDestination(redirectUri, ResponseModes.Query, state), Errors.InvalidRequest, "response_mode must be query or form_post.");
         var destination = new ErrorDestination(redirectUri, responseMode, state);
+
+        // RFC 9126 §5 and FAPI 2.0 §5.3.2.2: this client's requests come only by PAR, and name their redirect URI there.
+        if (pushedBy is null && source == AuthorizeRequestSource.FrontChannel && ClientProfiles.RequiresPushedAuthorizationRequests(client))
+            return Redirect(destination, Errors.InvalidRequest, "This client must push its authorization requests (PAR, RFC 9126) and send the request_uri.");
+        if (pushedBy is not null && !parameters.Has(Parameters.RedirectUri) && ClientProfiles.RequiresRedirectUriParameter(client))
+            return Page(Errors.InvalidRequest, "redirect_uri is missing.");
 
         if (parameters.Has(Parameters.Request))
             return Redirect(destination, Errors.RequestNotSupported, "Request objects are not supported; use pushed authorization requests.");
@@ -82,7 +92,7 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
         var method = parameters[Parameters.CodeChallengeMethod];
         if (challenge is null)
         {
-            if (client.RequirePkce || client.IsPublic)
+            if (ClientProfiles.RequiresPkce(client))
                 return Redirect(destination, Errors.InvalidRequest, "code_challenge is required (PKCE with S256).");
             if (method is not null)
                 return Redirect(destination, Errors.InvalidRequest, "code_challenge_method without code_challenge.");
@@ -161,4 +171,17 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
 
     private static AuthorizeValidation.ErrorRedirect Redirect(ErrorDestination destination, string error, string description) =>
         new(destination, new ProtocolError(error, description));
+}
+
+/// <summary>How an authorization request's parameters reached the authorization endpoint.</summary>
+public enum AuthorizeRequestSource
+{
+    /// <summary>In the browser's query or form.</summary>
+    FrontChannel,
+
+    /// <summary>From a <c>request_uri</c> the client pushed (RFC 9126).</summary>
+    Pushed,
+
+    /// <summary>A request parked while the user interacted: it passed validation when it first arrived.</summary>
+    Resumed,
 }

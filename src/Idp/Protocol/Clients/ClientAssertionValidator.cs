@@ -86,6 +86,9 @@ public sealed class ClientAssertionValidator(ClientKeys keys, IReplayGuard repla
         string[] audiences = [issuer, issuer + EndpointPaths.Token, endpointUrl];
         if (!jwt.Audiences.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
             return AssertionRefusal.Audience;
+        // FAPI 2.0 §5.3.2.1 item 8: only the issuer identifier, as a string (not an array holding it).
+        if (ClientProfiles.AcceptsOnlyIssuerAsAssertionAudience(client) && !IsSingleAudience(jwt, issuer))
+            return AssertionRefusal.Audience;
 
         // Items 4 to 6: exp required, nbf honoured, a short life.
         var settings = options.Value.ClientAuthentication;
@@ -113,5 +116,20 @@ public sealed class ClientAssertionValidator(ClientKeys keys, IReplayGuard repla
         if (!await replays.TryUseAsync(ReplayScope(client.ClientId), jti, expiresAt + settings.ClockSkew, cancellationToken))
             return AssertionRefusal.Replayed;
         return null;
+    }
+
+    private static bool IsSingleAudience(JsonWebToken jwt, string audience)
+    {
+        try
+        {
+            using var payload = System.Text.Json.JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+            return payload.RootElement.TryGetProperty(JwtRegisteredClaimNames.Aud, out var aud)
+                && aud.ValueKind == System.Text.Json.JsonValueKind.String
+                && aud.GetString() == audience;
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or FormatException or ArgumentException)
+        {
+            return false;
+        }
     }
 }

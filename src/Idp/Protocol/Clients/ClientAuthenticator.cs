@@ -79,6 +79,11 @@ public sealed partial class ClientAuthenticator(IClientStore clients, ClientAsse
         var client = await clients.FindAsync(clientId, cancellationToken);
         if (client is null)
             return new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
+        if (!ClientProfiles.AllowsAuthMethod(client, client.AuthMethod))
+        {
+            LogWrongMethod(client.ClientId, client.AuthMethod, ClientAuthMethods.PrivateKeyJwt);
+            return new(null, new ProtocolError(Errors.InvalidClient, Failed), basicAttempted);
+        }
 
         if (client.IsPublic)
         {

@@ -74,6 +74,7 @@ public sealed partial class ClientsInitializer(IdpDbContext db, IOptions<IdpOpti
         client.IsThirdParty = declared.ThirdParty;
         client.RequirePkce = declared.RequirePkce || client.IsPublic;
         client.RequireDPoP = declared.RequireDPoP;
+        client.Profile = declared.Profile;
         client.SigningAlgorithm = declared.SigningAlgorithm;
         client.AccessTokenLifetimeSeconds = declared.AccessTokenLifetimeSeconds ?? 3600;
         client.IdTokenLifetimeSeconds = declared.IdTokenLifetimeSeconds ?? 300;

@@ -23,7 +23,8 @@ public sealed partial class DPoPRequests(DPoPProofValidator validator, DPoPNonce
         var proof = DPoPProofValidator.ReadHeader(http.Request, out var several);
         if (proof is null)
         {
-            if (!client.RequireDPoP)
+            // RequireDPoP, or a profile that demands sender-constrained tokens (FAPI 2.0 §5.3.2.1).
+            if (!client.RequireDPoP && !Clients.ClientProfiles.RequiresSenderConstraint(client))
                 return (null, null);
             LogRefused(client.ClientId, "missing proof");
             return (null, TokenError(InvalidProof, "This client must send a DPoP proof."));

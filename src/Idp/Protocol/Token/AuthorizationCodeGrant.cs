@@ -30,7 +30,8 @@ public sealed class AuthorizationCodeGrant(
         var id = Hashing.Sha256(code);
         var now = clock.GetUtcNow();
         await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var stored = await GrantQueries.Code(db, id, cancellationToken);
+        var found = await GrantQueries.CodeWithUser(db, id, cancellationToken);
+        var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
             return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");
         if (stored.RedeemedAt is not null)
@@ -58,7 +59,7 @@ public sealed class AuthorizationCodeGrant(
         if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
             return GrantResult.Fail(Errors.InvalidGrant, "The code is bound to another DPoP key (dpop_jkt).");
 
-        var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
+        var user = found!.ActiveUser(now);
         if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
 

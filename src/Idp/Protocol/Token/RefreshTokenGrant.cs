@@ -28,7 +28,8 @@ public sealed class RefreshTokenGrant(
         var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
         await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var stored = await GrantQueries.Refresh(db, id, cancellationToken);
+        var found = await GrantQueries.RefreshWithUser(db, id, cancellationToken);
+        var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
             return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");
         if (stored.ConsumedAt is not null)
@@ -54,7 +55,7 @@ public sealed class RefreshTokenGrant(
                 return GrantResult.Fail(Errors.InvalidScope, "A refresh may only narrow the granted scope.");
         }
 
-        var user = await db.FindActiveUserAsync(stored.SubjectId, now, cancellationToken);
+        var user = found!.ActiveUser(now);
         if (user is null)
             return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
         if (await RefusalAsync(stored, user, granted, now, cancellationToken) is { } refusal)

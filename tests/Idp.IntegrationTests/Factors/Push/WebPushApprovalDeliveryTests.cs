@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Idp.IntegrationTests.Infrastructure;
+using Idp.IntegrationTests.Messaging;
+using Microsoft.AspNetCore.Http;
 using Idp.IntegrationTests.Protocol;
 using Idp.IntegrationTests.Push;
 using Idp.Testing;
@@ -130,6 +132,46 @@ public sealed class WebPushApprovalDeliveryTests
         Assert.NotNull(await idp.WithDbAsync(db => db.PushCredentials.AsNoTracking().Where(c => c.Id == device.CredentialId).Select(c => c.SubscriptionEndpoint).SingleAsync()));
         pushService.Stall.SetResult();
     }
+
+    [Fact]
+    public async Task SignIn_PushServiceDown_RetriedThroughTheOutbox_GivenUpWhenTheApprovalExpires()
+    {
+        await using var pushService = await PushServiceStub.StartAsync();
+        pushService.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+        await using var idp = new IdpFactory().WithoutBackgroundDispatcher().WithSetting("Idp:Email:RetryDelay", "00:00:30");
+        idp.WithClient(TestClients.Create("portal", c => c.Secret = TestClients.Secret)).Start();
+        var user = await PushDevice.CreateUserWithPhoneAsync(idp);
+        using var device = await PushDevice.RegisterAsync(idp, user);
+        using var receiver = new WebPushReceiver();
+        await SubscribeAsync(idp, device, pushService.EndpointFor("offline-phone"), receiver);
+        await idp.DispatchAsync(); // the registration's test request: answered, nothing to push
+
+        using var browser = idp.CreateBrowser();
+        await new TestRelyingParty(idp, "portal").AuthorizeAsync(browser, user);
+        var pending = Assert.Single(await PushDevice.Client(idp).PendingAsync(device), r => !r.IsTest);
+        var expiresAt = await idp.WithDbAsync(db => db.PushRequests.Where(r => r.Id == pending.RequestId).Select(r => r.ExpiresAt).SingleAsync());
+        var message = await WebPushMessageAsync(idp, pending.RequestId);
+        Assert.Equal(expiresAt, message.GiveUpAt);
+
+        Assert.Equal(0, await idp.DispatchAsync());
+        Assert.Single(pushService.Received);
+        message = await WebPushMessageAsync(idp, pending.RequestId);
+        Assert.Equal(1, message.Attempts);
+        Assert.Null(message.FailedAt);
+        Assert.True(message.NextAttemptAt <= expiresAt);
+
+        // The approval expires before the push service is back: a late wake-up is useless, so it is given up.
+        pushService.StatusCode = StatusCodes.Status201Created;
+        idp.Clock.Advance(expiresAt - idp.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        var received = pushService.Received.Count;
+        Assert.Equal(0, await idp.DispatchAsync());
+        Assert.Equal(received, pushService.Received.Count);
+        Assert.NotNull((await WebPushMessageAsync(idp, pending.RequestId)).FailedAt);
+    }
+
+    private static async Task<Data.Entities.OutboxMessage> WebPushMessageAsync(IdpFactory idp, string requestId) =>
+        (await idp.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.Channel == Data.Entities.OutboxChannel.WebPush).ToListAsync()))
+            .Single(m => m.Payload!.Contains(requestId, StringComparison.Ordinal));
 
     /// <summary>Answers the registration's test request (so it is not pushed), then stores the subscription.</summary>
     private static async Task SubscribeAsync(IdpFactory idp, Authenticator.Cli.DeviceAccount device, string endpoint, WebPushReceiver receiver)

@@ -256,6 +256,9 @@ namespace Idp.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int>("Profile")
+                        .HasColumnType("integer");
+
                     b.Property<string>("RedirectUris")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -481,12 +484,18 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("GiveUpAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("text");
 
                     b.Property<string>("Recipient")
                         .IsRequired()

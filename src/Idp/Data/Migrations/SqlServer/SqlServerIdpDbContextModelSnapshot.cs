@@ -256,6 +256,9 @@ namespace Idp.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<int>("Profile")
+                        .HasColumnType("int");
+
                     b.Property<string>("RedirectUris")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -482,12 +485,18 @@ namespace Idp.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("GiveUpAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("Recipient")
                         .IsRequired()

@@ -248,6 +248,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Profile")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RedirectUris")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -469,12 +472,18 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long?>("FailedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("GiveUpAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Recipient")
                         .IsRequired()
