@@ -27,6 +27,9 @@ public sealed class PortalOptions
     [Required]
     public string ApiBaseUrl { get; set; } = "";
 
+    /// <summary>Send DPoP proofs (RFC 9449) to Idp's token endpoint and to the API, so the access token is bound to the portal's key.</summary>
+    public bool UseDPoP { get; set; }
+
     public Uri AuthorityUri => new(Authority, UriKind.Absolute);
 
     public string MetadataAddress => Authority.TrimEnd('/') + "/.well-known/openid-configuration";

@@ -18,6 +18,7 @@ builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsVali
 builder.Services.AddIdpMetadata();          // Idp's discovery document and keys, cached (also used by sign-out)
 builder.Services.AddBackChannelLogout();    // sessions Idp has ended (OpenID Connect Back-Channel Logout 1.0)
 builder.Services.AddSingleton<IdpEvents>();
+builder.Services.AddSingleton<Portal.DPoP.DPoPProofFactory>();
 builder.Services.AddBankDetailsClient();
 
 builder.Services.AddAuthentication(authentication =>

@@ -31,6 +31,8 @@ public static class AccessTokenAuthenticationExtensions
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AccessTokenValidator>();
+        services.AddMemoryCache();
+        services.AddSingleton<DPoPProofValidator>();
         services.AddExceptionHandler<IdpUnavailableExceptionHandler>();
 
         services.AddAuthentication(AccessTokenDefaults.Scheme)

@@ -12,6 +12,9 @@ public sealed record AccessTokenValidationResult(ClaimsPrincipal? Principal, str
 {
     public static AccessTokenValidationResult Valid(ClaimsPrincipal principal) => new(principal, null);
     public static AccessTokenValidationResult Invalid(string error) => new(null, error);
+
+    /// <summary>RFC 9449 §6.1: the <c>cnf.jkt</c> of a DPoP-bound token; null for a bearer token.</summary>
+    public string? BoundThumbprint { get; init; }
 }
 
 /// <summary>
@@ -52,7 +55,16 @@ public sealed class AccessTokenValidator(
             return AccessTokenValidationResult.Invalid("The access token has no client_id.");
 
         var identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, AccessTokenDefaults.Scheme, nameType: "sub", roleType: "role");
-        return AccessTokenValidationResult.Valid(new ClaimsPrincipal(identity));
+        return AccessTokenValidationResult.Valid(new ClaimsPrincipal(identity)) with { BoundThumbprint = BoundThumbprint(token) };
+    }
+
+    private static string? BoundThumbprint(JsonWebToken token)
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+        return payload.RootElement.TryGetProperty("cnf", out var cnf) && cnf.ValueKind == System.Text.Json.JsonValueKind.Object
+            && cnf.TryGetProperty("jkt", out var jkt) && jkt.ValueKind == System.Text.Json.JsonValueKind.String
+            ? jkt.GetString()
+            : null;
     }
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration) => new()

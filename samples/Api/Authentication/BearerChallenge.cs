@@ -17,6 +17,10 @@ public static class BearerChallenge
     public static string ForInvalidToken(string description) =>
         Format(InvalidToken, description, []);
 
+    /// <summary>RFC 9449 §7.1: a DPoP challenge naming the accepted algorithms and the error.</summary>
+    public static string ForInvalidDPoPProof(string description) =>
+        $"DPoP algs=\"{string.Join(' ', DPoPProofValidator.Algorithms)}\", error=\"invalid_dpop_proof\", error_description={Quote(description)}";
+
     public static string ForInsufficientUserAuthentication(string description, string? acrValues, int? maxAgeSeconds)
     {
         var parameters = new List<KeyValuePair<string, string>>(2);

@@ -12,7 +12,7 @@ namespace Portal.Authentication;
 /// of OpenID Connect Core §3.1.3.7 and at_hash): step-up parameters, the RFC 9207 <c>iss</c> check, client_secret_basic,
 /// and the portal's error page.
 /// </summary>
-public sealed class IdpEvents(IdpMetadata metadata, ILogger<IdpEvents> logger) : OpenIdConnectEvents
+public sealed class IdpEvents(IdpMetadata metadata, DPoP.DPoPProofFactory dpop, ILogger<IdpEvents> logger) : OpenIdConnectEvents
 {
     /// <summary>Step-up (OpenID Connect Core §3.1.2.1, RFC 9470 §4): a page or the API demanded a level or a fresh authentication.</summary>
     /// <remarks>The items stay in the properties, so the session made from the answer remembers what was asked.</remarks>
@@ -42,7 +42,7 @@ public sealed class IdpEvents(IdpMetadata metadata, ILogger<IdpEvents> logger) :
 
     /// <summary>
     /// Redeems the code with client_secret_basic (RFC 6749 §2.3.1; the handler would post the secret in the body),
-    /// the PKCE verifier and the redirect URI the handler prepared.
+    /// the PKCE verifier and the redirect URI the handler prepared, and a DPoP proof when <c>Portal:UseDPoP</c> is on.
     /// </summary>
     public override async Task AuthorizationCodeReceived(AuthorizationCodeReceivedContext context)
     {
@@ -59,7 +59,10 @@ public sealed class IdpEvents(IdpMetadata metadata, ILogger<IdpEvents> logger) :
         message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(
             $"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(clientSecret)}")));
 
-        using var response = await context.Backchannel.SendAsync(message, context.HttpContext.RequestAborted);
+        // With Portal:UseDPoP the tokens are bound to the portal's key (RFC 9449 §5): the proof goes with the code.
+        using var response = dpop.Enabled
+            ? await dpop.SendAsync(message, null, context.Backchannel.SendAsync, context.HttpContext.RequestAborted)
+            : await context.Backchannel.SendAsync(message, context.HttpContext.RequestAborted);
         var body = await response.Content.ReadAsStringAsync(context.HttpContext.RequestAborted);
         var tokens = response.Content.Headers.ContentType?.MediaType == "application/json" ? new OpenIdConnectMessage(body) : null;
         if (!response.IsSuccessStatusCode || tokens is null || !string.IsNullOrEmpty(tokens.Error))

@@ -12,7 +12,8 @@ public static class BankDetailsClientExtensions
             var baseUrl = provider.GetRequiredService<IOptions<PortalOptions>>().Value.ApiBaseUrl;
             http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
             http.Timeout = TimeSpan.FromSeconds(10);
-        });
+        }).AddHttpMessageHandler<Portal.DPoP.DPoPApiHandler>();
+        services.AddTransient<Portal.DPoP.DPoPApiHandler>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ public sealed class IdpOptions
     public PasskeysOptions Passkeys { get; set; } = new();
     public List<ClientOptions> Clients { get; set; } = [];
     public ClientAuthenticationOptions ClientAuthentication { get; set; } = new();
+    public DPoPOptions DPoP { get; set; } = new();
 
     /// <summary>
     /// Proxies (load balancers) whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed, as IP
@@ -162,6 +163,8 @@ public sealed class ClientOptions
     public IReadOnlyList<string> EffectiveScopes => AllowedScopes.Count > 0 ? AllowedScopes : ["openid", "profile", "email", "offline_access"];
     public bool ThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
+    /// <summary>Token requests without a DPoP proof are refused (RFC 9449).</summary>
+    public bool RequireDPoP { get; set; }
 
     /// <summary><c>Fapi2</c>: the FAPI 2.0 Security Profile's rules for this client (PAR, PKCE S256, private_key_jwt, codes of at most 60 s).</summary>
     public Data.Entities.ClientProfile Profile { get; set; }
@@ -249,4 +252,23 @@ public sealed class MfaOptions
 
     /// <summary>How long a second factor counts as fresh for removing factors or new recovery codes.</summary>
     public TimeSpan FreshFactor { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>The <c>Idp:DPoP</c> section: DPoP proofs (RFC 9449) at the token and userinfo endpoints.</summary>
+public sealed class DPoPOptions
+{
+    /// <summary>How old (by its <c>iat</c>) a proof may be (RFC 9449 §11.1).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan ProofMaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How far in the future a proof's <c>iat</c> may lie (the client's clock running ahead).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Proofs must carry a server nonce (RFC 9449 §8, §9).</summary>
+    public bool RequireNonce { get; set; }
+
+    /// <summary>How long a server nonce is accepted; every node accepts every node's nonces.</summary>
+    [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

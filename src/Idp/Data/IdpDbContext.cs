@@ -90,6 +90,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             code.Property(c => c.ClientId).HasMaxLength(100);
             code.Property(c => c.SubjectId).HasMaxLength(64);
             code.Property(c => c.SessionId).HasMaxLength(64);
+            code.Property(c => c.DPoPJkt).HasMaxLength(64);
             code.HasIndex(c => c.ExpiresAt);
         });
 
@@ -100,6 +101,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             token.Property(t => t.ClientId).HasMaxLength(100);
             token.Property(t => t.SubjectId).HasMaxLength(64);
             token.Property(t => t.SessionId).HasMaxLength(64);
+            token.Property(t => t.DPoPJkt).HasMaxLength(64);
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => t.SubjectId);
             token.HasIndex(t => t.SessionId);

@@ -2,6 +2,7 @@ using Idp.Authentication;
 using Idp.Protocol.Authorize;
 using Idp.Protocol.Clients;
 using Idp.Protocol.Discovery;
+using Idp.Protocol.DPoP;
 using Idp.Protocol.EndSession;
 using Idp.Protocol.Introspection;
 using Idp.Protocol.Keys;
@@ -31,6 +32,9 @@ public static class ProtocolServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddScoped<IStartupInitializer, ClientsInitializer>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<DPoPProofValidator>();
+        services.AddSingleton<DPoPNonces>();
+        services.AddSingleton<DPoPRequests>();
         services.AddScoped<OwnTokenValidator>();
         services.AddScoped<TokenRevoker>();
         services.AddSingleton<LogoutRequests>();

@@ -15,10 +15,13 @@ public sealed class PortalHost : WebApplicationFactory<PortalApp::Program>
     public const string ClientSecret = "browser-test-portal-secret-0123456789";
 
     private readonly IdpHost _idp;
+    private readonly (string Key, string Value)[] _settings;
 
-    public PortalHost(IdpHost idp)
+    /// <param name="settings">further portal settings, e.g. <c>("Portal:UseDPoP", "true")</c>.</param>
+    public PortalHost(IdpHost idp, params (string Key, string Value)[] settings)
     {
         _idp = idp;
+        _settings = settings;
         UseKestrel();
     }
 
@@ -38,6 +41,8 @@ public sealed class PortalHost : WebApplicationFactory<PortalApp::Program>
         builder.UseSetting("Portal:ClientId", ClientId);
         builder.UseSetting("Portal:ClientSecret", ClientSecret);
         builder.UseSetting("Portal:ApiBaseUrl", "http://localhost:9");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
     }
 }

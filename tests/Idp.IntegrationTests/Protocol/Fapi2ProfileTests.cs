@@ -20,6 +20,7 @@ public sealed class Fapi2ProfileTests : IAsyncLifetime, IDisposable
     private const string TokenEndpoint = IdpFactory.Issuer + "/connect/token";
     private readonly IdpFactory _idp = new();
     private readonly TestClientKey _key = TestClientKey.Ec("fapi-key-1");
+    private readonly TestDPoPKey _dpop = TestDPoPKey.Ec();
     private TestRelyingParty _rp = null!;
 
     public Task InitializeAsync()
@@ -33,7 +34,11 @@ public sealed class Fapi2ProfileTests : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync() => await _idp.DisposeAsync();
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _key.Dispose();
+        _dpop.Dispose();
+    }
 
     private static ClientOptions Fapi2Client(string clientId, TestClientKey key, Action<ClientOptions>? change = null) =>
         PrivateKeyJwtTests.KeyClient(clientId, c =>
@@ -71,11 +76,14 @@ public sealed class Fapi2ProfileTests : IAsyncLifetime, IDisposable
         return _rp.CodeFrom(await _rp.AuthorizeAsync(browser, user, url));
     }
 
+    /// <summary>FAPI 2.0 §5.3.2.1: the FAPI client's tokens are sender-constrained, so its token requests carry a DPoP proof.</summary>
+    private string Proof() => _dpop.Proof("POST", TokenEndpoint, _idp.Clock.GetUtcNow());
+
     private Task<(HttpResponseMessage Response, JsonElement Body)> RedeemAsync(string code) =>
         PrivateKeyJwtTests.PostAsync(_idp, "/connect/token", new()
         {
             ["grant_type"] = "authorization_code", ["code"] = code, ["code_verifier"] = _rp.Verifier, ["redirect_uri"] = _rp.RedirectUri,
-        }, Assertion());
+        }, Assertion(), Proof());
 
     [Fact]
     public async Task Fapi2_FullFlow_WithParPkceAndPrivateKeyJwt_IssuesTokens()
@@ -90,8 +98,18 @@ public sealed class Fapi2ProfileTests : IAsyncLifetime, IDisposable
         var (refreshed, _) = await PrivateKeyJwtTests.PostAsync(_idp, "/connect/token", new()
         {
             ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()!,
-        }, Assertion());
+        }, Assertion(), Proof());
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal("DPoP", tokens.GetProperty("token_type").GetString());
+    }
+
+    [Fact]
+    public async Task Fapi2_TokenRequestWithoutDPoPProof_IsInvalidDPoPProof()
+    {
+        var (response, body) = await PrivateKeyJwtTests.PostAsync(_idp, "/connect/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "api" }, Assertion());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_dpop_proof", body.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -197,7 +215,7 @@ public sealed class Fapi2ProfileTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Fapi2_AssertionForTheIssuer_IsAccepted_AndDefaultClientKeepsTheTokenEndpointAudience()
     {
-        var (fapi, _) = await PrivateKeyJwtTests.PostAsync(_idp, "/connect/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "api" }, Assertion());
+        var (fapi, _) = await PrivateKeyJwtTests.PostAsync(_idp, "/connect/token", new() { ["grant_type"] = "client_credentials", ["scope"] = "api" }, Assertion(), Proof());
         var (other, _) = await PrivateKeyJwtTests.PostAsync(_idp, "/connect/token",
             new() { ["grant_type"] = "client_credentials", ["scope"] = "api" }, Assertion(DefaultClient, TokenEndpoint));
 

@@ -42,7 +42,7 @@ public sealed class PrivateKeyJwtTests : IAsyncLifetime, IDisposable
     private string Assertion(string audience = TokenEndpoint, Action<Dictionary<string, object?>>? change = null) =>
         _key.Assertion(ClientId, audience, _idp.Clock.GetUtcNow(), change);
 
-    internal static async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(IdpFactory node, string path, Dictionary<string, string> form, string assertion)
+    internal static async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(IdpFactory node, string path, Dictionary<string, string> form, string assertion, string? dpopProof = null)
     {
         using var http = node.CreateClient();
         form = new Dictionary<string, string>(form)
@@ -50,7 +50,10 @@ public sealed class PrivateKeyJwtTests : IAsyncLifetime, IDisposable
             ["client_assertion_type"] = ClientAssertionValidator.AssertionType,
             ["client_assertion"] = assertion,
         };
-        var response = await http.PostAsync(path, new FormUrlEncodedContent(form));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (dpopProof is not null)
+            request.Headers.Add("DPoP", dpopProof);
+        var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response, text.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonDocument.Parse(text).RootElement.Clone() : default);
     }

@@ -16,6 +16,8 @@ public sealed class AuthorizationCode
     public string Amr { get; set; } = "";
     /// <summary>Claims requested through the <c>claims</c> parameter, as JSON.</summary>
     public string? ClaimsRequest { get; set; }
+    /// <summary>The <c>dpop_jkt</c> of the authorization request (RFC 9449 §10): the code is redeemed only with a proof by that key.</summary>
+    public string? DPoPJkt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RedeemedAt { get; set; }

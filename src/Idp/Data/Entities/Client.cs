@@ -46,6 +46,9 @@ public sealed class Client
     public bool IsThirdParty { get; set; }
     public bool RequirePkce { get; set; } = true;
 
+    /// <summary>Token requests need a DPoP proof (RFC 9449), so every token of this client is sender-constrained.</summary>
+    public bool RequireDPoP { get; set; }
+
     /// <summary>The security profile whose rules apply on top of the settings above (<c>Protocol/Clients/ClientProfiles</c>).</summary>
     public ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";

@@ -23,4 +23,10 @@ public sealed class RefreshToken
     public DateTimeOffset? RevokedAt { get; set; }
     /// <summary>The access token issued with this refresh token, so revoking the family revokes it too.</summary>
     public string? AccessTokenId { get; set; }
+
+    /// <summary>
+    /// The RFC 7638 thumbprint of the DPoP key this token is bound to (RFC 9449 §5: public clients only); a refresh
+    /// needs a proof by that key.
+    /// </summary>
+    public string? DPoPJkt { get; set; }
 }

@@ -157,6 +157,7 @@ public sealed class AuthorizeEndpoint(
             Acr = session.Acr,
             Amr = session.Amr,
             ClaimsRequest = request.ClaimsJson,
+            DPoPJkt = request.DPoPJkt,
             CreatedAt = now,
             ExpiresAt = now + ClientProfiles.AuthorizationCodeLifetime(request.Client, options.Value.Tokens.AuthorizationCodeLifetime),
         });

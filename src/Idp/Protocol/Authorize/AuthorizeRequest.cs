@@ -25,6 +25,9 @@ public sealed class AuthorizeRequest
     public required IReadOnlyList<string> EssentialAcrValues { get; init; }
     public string? ClaimsJson { get; init; }
 
+    /// <summary>RFC 9449 §10: the code is redeemed only with a DPoP proof by the key of this thumbprint.</summary>
+    public string? DPoPJkt { get; init; }
+
     public bool IsOpenId => Scopes.Contains(Protocol.Scopes.OpenId);
 }
 

@@ -136,6 +136,11 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
         if (!ClaimsRequest.TryParse(claimsJson, out var claimsRequest))
             return Redirect(destination, Errors.InvalidRequest, "claims is not a valid claims request (OpenID Connect Core §5.5).");
 
+        // RFC 9449 §10: the thumbprint of the DPoP key that must redeem the code (base64url SHA-256, 43 characters).
+        var dpopJkt = parameters[DPoP.DPoPRequests.JktParameter];
+        if (dpopJkt is not null && !(dpopJkt.Length == 43 && dpopJkt.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            return Redirect(destination, Errors.InvalidRequest, "dpop_jkt must be a base64url SHA-256 JWK thumbprint (RFC 9449 §10).");
+
         return new AuthorizeValidation.Valid(new AuthorizeRequest
         {
             Client = client,
@@ -154,6 +159,7 @@ public sealed class AuthorizeRequestValidator(IClientStore clients)
             AcrValues = Split(parameters[Parameters.AcrValues]),
             EssentialAcrValues = claimsRequest.EssentialAcr,
             ClaimsJson = claimsJson,
+            DPoPJkt = dpopJkt,
         });
     }
 

@@ -73,6 +73,7 @@ public sealed partial class ClientsInitializer(IdpDbContext db, IOptions<IdpOpti
         client.AllowedScopes = [.. declared.EffectiveScopes];
         client.IsThirdParty = declared.ThirdParty;
         client.RequirePkce = declared.RequirePkce || client.IsPublic;
+        client.RequireDPoP = declared.RequireDPoP;
         client.Profile = declared.Profile;
         client.SigningAlgorithm = declared.SigningAlgorithm;
         client.AccessTokenLifetimeSeconds = declared.AccessTokenLifetimeSeconds ?? 3600;

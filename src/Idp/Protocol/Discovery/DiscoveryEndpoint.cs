@@ -45,6 +45,7 @@ public sealed class DiscoveryEndpoint(IOptions<IdpOptions> options)
         ["revocation_endpoint_auth_signing_alg_values_supported"] = ClientAuthMethods.AssertionAlgorithms,
         ["introspection_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
         ["introspection_endpoint_auth_signing_alg_values_supported"] = ClientAuthMethods.AssertionAlgorithms,
+        ["dpop_signing_alg_values_supported"] = DPoP.DPoPKeys.Algorithms,
         ["code_challenge_methods_supported"] = new[] { "S256" },
         ["prompt_values_supported"] = new[] { PromptValues.None, PromptValues.Login, PromptValues.Consent },
         ["acr_values_supported"] = AuthenticationLevels.Supported,

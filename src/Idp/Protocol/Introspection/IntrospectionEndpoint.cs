@@ -1,5 +1,6 @@
 using Idp.Data;
 using Idp.Protocol.Clients;
+using Idp.Protocol.DPoP;
 using Idp.Protocol.Tokens;
 using Idp.Security;
 using Microsoft.EntityFrameworkCore;
@@ -29,10 +30,11 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
         if (token.Contains('.') && await validator.ValidateAccessTokenAsync(token, cancellationToken: http.RequestAborted) is { } access)
         {
             var jwt = access.Token;
+            var jkt = DPoPKeys.BoundThumbprint(jwt);
             var response = new Dictionary<string, object>
             {
                 ["active"] = true,
-                ["token_type"] = "Bearer",
+                ["token_type"] = jkt is null ? "Bearer" : "DPoP",
                 ["client_id"] = access.ClientId,
                 ["sub"] = access.Subject,
                 ["iss"] = jwt.Issuer,
@@ -50,6 +52,9 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
             }
             if (jwt.TryGetPayloadValue<string[]>("amr", out var amr))
                 response["amr"] = amr;
+            // RFC 9449 §6.2, RFC 7800 §3.1: the key the token is bound to, for the resource server to check the proof.
+            if (jkt is not null)
+                response["cnf"] = DPoPKeys.Confirmation(jkt);
             return ProtocolResults.Json(response);
         }
 
@@ -57,7 +62,7 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
         if (refresh is not null && refresh.ClientId == client.ClientId && refresh.ConsumedAt is null
             && refresh.RevokedAt is null && refresh.ExpiresAt > clock.GetUtcNow())
         {
-            return ProtocolResults.Json(new Dictionary<string, object>
+            var response = new Dictionary<string, object>
             {
                 ["active"] = true,
                 ["token_type"] = "refresh_token",
@@ -66,7 +71,10 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
                 ["scope"] = refresh.Scope,
                 ["exp"] = refresh.ExpiresAt.ToUnixTimeSeconds(),
                 ["iat"] = refresh.CreatedAt.ToUnixTimeSeconds(),
-            });
+            };
+            if (refresh.DPoPJkt is not null)
+                response["cnf"] = DPoPKeys.Confirmation(refresh.DPoPJkt);
+            return ProtocolResults.Json(response);
         }
         return ProtocolResults.Json(Inactive);
     }

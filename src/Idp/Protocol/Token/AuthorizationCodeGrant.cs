@@ -20,7 +20,7 @@ public sealed class AuthorizationCodeGrant(
     TimeProvider clock,
     ILogger<AuthorizationCodeGrant> logger)
 {
-    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
+    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, string? dpopThumbprint, CancellationToken cancellationToken)
     {
         var code = parameters[Parameters.Code];
         if (code is null)
@@ -54,6 +54,10 @@ public sealed class AuthorizationCodeGrant(
         {
             return GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge.");
         }
+
+        // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof by that key.
+        if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
+            return GrantResult.Fail(Errors.InvalidGrant, "The code is bound to another DPoP key (dpop_jkt).");
 
         var user = found!.ActiveUser(now);
         if (user is null)
@@ -100,6 +104,9 @@ public sealed class AuthorizationCodeGrant(
                     CreatedAt = now,
                     ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
                     AccessTokenId = accessTokenId,
+                    // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is
+                    // not, since the client authenticates anyway.
+                    DPoPJkt = client.IsPublic ? dpopThumbprint : null,
                 });
                 await db.SaveChangesAsync(cancellationToken);
             }
@@ -107,11 +114,11 @@ public sealed class AuthorizationCodeGrant(
         }
 
         ClaimsRequest.TryParse(stored.ClaimsRequest, out var requested);
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested, dpopThumbprint);
         var idToken = scopes.Contains(Scopes.OpenId)
             ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, requested)
             : null;
-        return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
+        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
     }
 
     private async Task<GrantResult> ReplayAsync(string id, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Idp.Protocol.Token;
 /// <summary>RFC 6749 §4.4: a confidential client gets an access token for itself; no user, no ID token, no refresh token.</summary>
 public sealed class ClientCredentialsGrant(TokenIssuer issuer)
 {
-    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
+    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, string? dpopThumbprint, CancellationToken cancellationToken)
     {
         if (client.IsPublic)
             return GrantResult.Fail(Errors.UnauthorizedClient, "A public client cannot use client_credentials.");
@@ -23,7 +23,7 @@ public sealed class ClientCredentialsGrant(TokenIssuer issuer)
                     : "The client may not request that scope.");
         }
 
-        var accessToken = await issuer.CreateAccessTokenAsync(client, client.ClientId, scopes, null, Hashing.RandomToken(16), cancellationToken);
-        return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, scopes.Length == 0 ? null : string.Join(' ', scopes), null, null), null);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, client.ClientId, scopes, null, Hashing.RandomToken(16), cancellationToken, dpopThumbprint: dpopThumbprint);
+        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, scopes.Length == 0 ? null : string.Join(' ', scopes), null, null), null);
     }
 }

@@ -19,7 +19,7 @@ public sealed class RefreshTokenGrant(
     Operations.IdpMetrics metrics,
     ILogger<RefreshTokenGrant> logger)
 {
-    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, CancellationToken cancellationToken)
+    public async Task<GrantResult> ExecuteAsync(Client client, RequestParameters parameters, string? dpopThumbprint, CancellationToken cancellationToken)
     {
         var presented = parameters[Parameters.RefreshToken];
         if (presented is null)
@@ -36,6 +36,15 @@ public sealed class RefreshTokenGrant(
             return await ReuseAsync(stored, cancellationToken);
         if (stored.ExpiresAt <= now)
             return GrantResult.Fail(Errors.InvalidGrant, "The refresh token has expired.");
+
+        // RFC 9449 §5: a bound refresh token is used only with a proof by its key.
+        if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
+        {
+            Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, "DPoP key differs from the refresh token's");
+            return GrantResult.Fail(Errors.InvalidGrant, dpopThumbprint is null
+                ? "The refresh token is bound to a DPoP key; send a proof by that key."
+                : "The refresh token is bound to another DPoP key.");
+        }
 
         var granted = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var scopes = granted;
@@ -84,6 +93,7 @@ public sealed class RefreshTokenGrant(
                 CreatedAt = now,
                 ExpiresAt = stored.ExpiresAt,
                 AccessTokenId = accessTokenId,
+                DPoPJkt = stored.DPoPJkt,
             });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -91,12 +101,12 @@ public sealed class RefreshTokenGrant(
 
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
         ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, claimsRequest);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, claimsRequest, dpopThumbprint);
         // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
         var idToken = scopes.Contains(Scopes.OpenId)
             ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
             : null;
-        return new GrantResult(new TokenResponse(accessToken, "Bearer", client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
     }
 
     /// <summary>

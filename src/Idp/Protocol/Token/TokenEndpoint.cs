@@ -1,5 +1,6 @@
 using Idp.Data.Entities;
 using Idp.Protocol.Clients;
+using Idp.Protocol.DPoP;
 
 namespace Idp.Protocol.Token;
 
@@ -9,6 +10,7 @@ public sealed class TokenEndpoint(
     AuthorizationCodeGrant authorizationCode,
     RefreshTokenGrant refreshToken,
     ClientCredentialsGrant clientCredentials,
+    DPoPRequests dpop,
     Operations.IdpMetrics metrics)
 {
     public async Task<IResult> HandleAsync(HttpContext http)
@@ -25,15 +27,21 @@ public sealed class TokenEndpoint(
         if (!client!.AllowedGrantTypes.Contains(grantType))
             return ProtocolResults.Error(new ProtocolError(Errors.UnauthorizedClient, $"The client may not use {grantType}."));
 
+        // RFC 9449 §5: the proof is checked before the grant spends its code or refresh token.
+        var (jkt, dpopError) = await dpop.ForTokenRequestAsync(http, client);
+        if (dpopError is not null)
+            return dpopError;
+
         var result = grantType switch
         {
-            GrantTypes.AuthorizationCode => await authorizationCode.ExecuteAsync(client!, parameters!, http.RequestAborted),
-            GrantTypes.RefreshToken => await refreshToken.ExecuteAsync(client!, parameters!, http.RequestAborted),
-            _ => await clientCredentials.ExecuteAsync(client!, parameters!, http.RequestAborted),
+            GrantTypes.AuthorizationCode => await authorizationCode.ExecuteAsync(client!, parameters!, jkt, http.RequestAborted),
+            GrantTypes.RefreshToken => await refreshToken.ExecuteAsync(client!, parameters!, jkt, http.RequestAborted),
+            _ => await clientCredentials.ExecuteAsync(client!, parameters!, jkt, http.RequestAborted),
         };
         if (result.Response is not null)
             metrics.TokenIssued(grantType, client.ClientId);
-        return result.Response is not null ? ProtocolResults.Json(result.Response) : ProtocolResults.Error(result.Error!);
+        var response = result.Response is not null ? ProtocolResults.Json(result.Response) : ProtocolResults.Error(result.Error!);
+        return jkt is null ? response : dpop.WithNonce(response);
     }
 }
 

@@ -11,6 +11,12 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("refresh_token")] string? RefreshToken,
     [property: JsonPropertyName("id_token")] string? IdToken);
 
+/// <summary>RFC 9449 §5: <c>DPoP</c> for a token bound to a proof's key, else <c>Bearer</c>.</summary>
+public static class TokenTypes
+{
+    public static string For(string? dpopThumbprint) => dpopThumbprint is null ? "Bearer" : "DPoP";
+}
+
 /// <summary>The outcome of a grant: tokens, or an RFC 6749 §5.2 error.</summary>
 public sealed record GrantResult(TokenResponse? Response, ProtocolError? Error)
 {

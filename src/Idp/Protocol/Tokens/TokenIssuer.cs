@@ -33,7 +33,7 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
     /// <summary>Claim of an access token listing the claims requested for userinfo (already limited to what the client may receive).</summary>
     public const string UserInfoClaimsClaim = "userinfo_claims";
 
-    public async Task<string> CreateAccessTokenAsync(Client client, string subject, IReadOnlyCollection<string> scopes, AuthenticationFacts? authentication, string tokenId, CancellationToken cancellationToken = default, ClaimsRequest? requested = null)
+    public async Task<string> CreateAccessTokenAsync(Client client, string subject, IReadOnlyCollection<string> scopes, AuthenticationFacts? authentication, string tokenId, CancellationToken cancellationToken = default, ClaimsRequest? requested = null, string? dpopThumbprint = null)
     {
         var now = clock.GetUtcNow();
         var claims = new Dictionary<string, object>(10)
@@ -54,6 +54,9 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         }
         if (requested is { UserInfo.Count: > 0 } && UserClaims.Releasable(client, scopes, requested.UserInfo) is { Count: > 0 } userInfoClaims)
             claims[UserInfoClaimsClaim] = userInfoClaims;
+        // RFC 9449 §6.1: bound to the key of the DPoP proof.
+        if (dpopThumbprint is not null)
+            claims["cnf"] = DPoP.DPoPKeys.Confirmation(dpopThumbprint);
         return await SignAsync(client.SigningAlgorithm, AccessTokenAudience, now, TimeSpan.FromSeconds(client.AccessTokenLifetimeSeconds), claims, AccessTokenType, cancellationToken);
     }
 

@@ -97,6 +97,10 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -262,6 +266,9 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.Property<int>("RefreshTokenLifetimeSeconds")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("RequireDPoP")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("boolean");
@@ -753,6 +760,10 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");

@@ -97,6 +97,10 @@ namespace Idp.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
@@ -262,6 +266,9 @@ namespace Idp.Data.Migrations.SqlServer
 
                     b.Property<int>("RefreshTokenLifetimeSeconds")
                         .HasColumnType("int");
+
+                    b.Property<bool>("RequireDPoP")
+                        .HasColumnType("bit");
 
                     b.Property<bool>("RequirePkce")
                         .HasColumnType("bit");
@@ -754,6 +761,10 @@ namespace Idp.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");

@@ -89,6 +89,10 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -253,6 +257,9 @@ namespace Idp.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RefreshTokenLifetimeSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireDPoP")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RequirePkce")
@@ -739,6 +746,10 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DPoPJkt")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
