@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.WebUtilities;
@@ -36,7 +36,7 @@ public sealed class DPoPModeTests : IDisposable
             {
                 services.AddSingleton<IConfigurationManager<OpenIdConnectConfiguration>>(
                     new StaticConfigurationManager<OpenIdConnectConfiguration>(idp.Configuration));
-                services.Configure<OAuthOptions>(PortalAuthenticationDefaults.IdpScheme, oauth => oauth.BackchannelHttpHandler = tokenRecorder);
+                services.Configure<OpenIdConnectOptions>(PortalAuthenticationDefaults.IdpScheme, oidc => oidc.BackchannelHttpHandler = tokenRecorder);
                 services.AddHttpClient<BankDetailsClient>().ConfigurePrimaryHttpMessageHandler(() => apiRecorder);
             }));
         browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost:5100") });
