@@ -21,6 +21,9 @@ WAITS = (
     "PortableThreadPool+GateThread", "TimerQueue.TimerThread", "Console", "StreamReader.ReadLine",
     "FileSystemWatcher+RunningInstance.TryReadEvent",
 )
+# Innermost frames of threads that wait in native code: the finalizer thread between finalizers, a thread held for a
+# garbage collection, an idle pool thread.
+IDLE_INNERMOST = ("GC.RunFinalizers", "PollGCWorker", "WorkerThread.WorkerThreadStart", "Thread.StartCore", "?!?")
 PSEUDO = ("UNMANAGED_CODE_TIME", "CPU_TIME", "Thread (", "Process", "(Non-Activities)", "Threads")
 
 
@@ -58,7 +61,7 @@ def main():
         if not managed:
             continue
         innermost = managed[-1]
-        if any(w in name for name in managed[-4:] for w in WAITS):
+        if any(w in name for name in managed[-4:] for w in WAITS) or innermost.endswith(IDLE_INNERMOST) or "?!?" in innermost:
             waiting += weight
             continue
         running += weight
