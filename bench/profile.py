@@ -61,7 +61,7 @@ def main():
         if not managed:
             continue
         innermost = managed[-1]
-        if any(w in name for name in managed[-4:] for w in WAITS) or innermost.endswith(IDLE_INNERMOST) or "?!?" in innermost:
+        if any(w in name for name in managed[-4:] for w in WAITS) or any(idle in innermost for idle in IDLE_INNERMOST):
             waiting += weight
             continue
         running += weight

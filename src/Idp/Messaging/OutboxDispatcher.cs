@@ -151,9 +151,33 @@ public sealed partial class OutboxDispatcher(
             }
             return false;
         }
-        await FinishAsync(db, id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), cancellationToken);
+        await RecordSentAsync(db, message, attempts, cancellationToken);
         LogSent(message.Channel, id, attempts);
         return true;
+    }
+
+    /// <summary>
+    /// The message has left: losing the record of it would have another node send it again once the claim lapses. A
+    /// database outage while recording (a restart, a failover) is retried until shortly before the claim lapses.
+    /// </summary>
+    private async Task RecordSentAsync(IdpDbContext db, OutboxMessage message, int attempts, CancellationToken cancellationToken)
+    {
+        var deadline = (message.ClaimedUntil ?? clock.GetUtcNow()) - TimeSpan.FromSeconds(2);
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await FinishAsync(db, message.Id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && clock.GetUtcNow() + delay < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                LogRecordingRetried(message.Channel, message.Id, Describe(exception));
+                await Task.Delay(delay, clock, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     /// <summary>Records the outcome and releases the claim; only while the claim is still this dispatcher's.</summary>
@@ -188,6 +212,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 2192, Level = LogLevel.Warning, Message = "{Kind} message {MessageId} not delivered (attempt {Attempt}), next attempt at {NextAttemptAt}: {Error}")]
     private partial void LogRetry(OutboxChannel kind, long messageId, int attempt, DateTimeOffset nextAttemptAt, string error);
+
+    [LoggerMessage(EventId = 2197, Level = LogLevel.Warning, Message = "{Kind} message {MessageId} was sent, but recording it failed; trying again: {Error}")]
+    private partial void LogRecordingRetried(OutboxChannel kind, long messageId, string error);
 
     [LoggerMessage(EventId = 2193, Level = LogLevel.Error, Message = "{Kind} message {MessageId} given up after {Attempts} attempt(s) and marked failed")]
     private partial void LogGaveUp(OutboxChannel kind, long messageId, int attempts);
