@@ -45,6 +45,9 @@ public sealed partial class EditModel(
         public string? PostLogoutRedirectUris { get; set; }
         public bool ThirdParty { get; set; }
         public bool Confidential { get; set; } = true;
+        /// <summary>A confidential portal with a JWKS URI authenticates with private_key_jwt and gets no secret.</summary>
+        [StringLength(2000)]
+        public string? JwksUri { get; set; }
         public MfaPolicy? MfaPolicy { get; set; }
         public bool Enabled { get; set; } = true;
         [Required, StringLength(500)]
@@ -119,6 +122,9 @@ public sealed partial class EditModel(
             ModelState.AddModelError("Input.RedirectUris", T["At least one redirect URI."]);
         foreach (var uri in redirectUris.Concat(postLogout).Where(u => !IdpOptionsValidator.IsValidRedirectUri(u)))
             ModelState.AddModelError("Input.RedirectUris", T["'{0}' is not a valid redirect URI (absolute, no fragment, https or http on loopback).", uri]);
+        var jwksUri = IsNew && Input.Confidential && !string.IsNullOrWhiteSpace(Input.JwksUri) ? Input.JwksUri.Trim() : null;
+        if (jwksUri is not null && !IdpOptionsValidator.IsValidRedirectUri(jwksUri))
+            ModelState.AddModelError("Input.JwksUri", T["'{0}' is not a valid JWKS URI (absolute, https or http on loopback).", jwksUri]);
         if (IsNew && await db.Clients.AnyAsync(c => c.ClientId == Input.ClientId, HttpContext.RequestAborted))
             ModelState.AddModelError("Input.ClientId", T["A portal with this client id exists."]);
         if (!ModelState.IsValid)
@@ -135,7 +141,13 @@ public sealed partial class EditModel(
                 CreatedAt = now,
                 Source = ClientSource.Admin,
             };
-            if (Input.Confidential)
+            if (jwksUri is not null)
+            {
+                // One method per client: a key client never gets a secret.
+                client.TokenEndpointAuthMethod = ClientAuthMethods.PrivateKeyJwt;
+                client.JwksUri = jwksUri;
+            }
+            else if (Input.Confidential)
             {
                 NewSecret = Hashing.RandomToken(32);
                 client.SecretHash = Hashing.Sha256(NewSecret);
@@ -151,7 +163,7 @@ public sealed partial class EditModel(
         client.Source = ClientSource.Admin;
         client.UpdatedAt = now;
         audit.AddAction(IsNew ? AdminAuditTypes.ClientCreated : AdminAuditTypes.ClientUpdated, HttpContext, User.Subject(), clientId: client.ClientId,
-            details: $"redirect_uris={string.Join(' ', redirectUris)}; third_party={client.IsThirdParty}; mfa={client.MfaPolicy?.ToString() ?? "global"}; enabled={client.Enabled}: {Input.Reason.Trim()}");
+            details: $"redirect_uris={string.Join(' ', redirectUris)}; auth_method={client.AuthMethod}; third_party={client.IsThirdParty}; mfa={client.MfaPolicy?.ToString() ?? "global"}; enabled={client.Enabled}: {Input.Reason.Trim()}");
         await db.SaveChangesAsync(HttpContext.RequestAborted);
         store.Invalidate(client.ClientId);
 
