@@ -1,5 +1,6 @@
 using Idp.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Idp.Data;
 
@@ -12,19 +13,23 @@ public static class DataServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>(options => options.UseNpgsql(database.ConnectionString));
+                services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>((provider, options) => options.UseNpgsql(database.ConnectionString).AddInterceptors(Registered(provider)));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>(options => options.UseSqlServer(database.ConnectionString));
+                services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>((provider, options) => options.UseSqlServer(database.ConnectionString).AddInterceptors(Registered(provider)));
                 break;
             default:
-                services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>(options => options
+                services.AddDbContextPool<IdpDbContext, SqliteIdpDbContext>((provider, options) => options
                     .UseSqlite(SqliteConnectionStrings.Prepare(database.ConnectionString))
                     .AddInterceptors(SqliteConnectionSettings.Instance)
-                    .AddInterceptors(SqliteWriteGate.Interceptors));
+                    .AddInterceptors(SqliteWriteGate.Interceptors)
+                    .AddInterceptors(Registered(provider)));
                 break;
         }
         services.AddScoped<DatabaseMigrator>();
         return services;
     }
+
+    /// <summary>EF Core interceptors registered as services (none in Idp itself; tests inject database faults this way).</summary>
+    private static IEnumerable<IInterceptor> Registered(IServiceProvider provider) => provider.GetServices<IInterceptor>();
 }
