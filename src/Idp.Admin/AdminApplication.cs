@@ -5,7 +5,6 @@ using Idp.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.Options;
 
 namespace Idp.Admin;
@@ -62,19 +61,13 @@ public static class AdminApplication
             antiforgery.Cookie.Name = "idp.admin.antiforgery";
             antiforgery.SuppressXFrameOptionsHeader = true;
         });
-        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(Idp.Pages.UserInterfaceServiceCollectionExtensions.RemoveJQueryValueProviders);
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(Idp.Pages.PageConventions.RemoveJQueryValueProviders);
         services.AddRazorPages(pages =>
             {
                 pages.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None });
                 pages.Conventions.ConfigureFilter(new Idp.Pages.Infrastructure.UnknownHandlerFilter());
             })
-            .AddViewLocalization()
-            .ConfigureApplicationPartManager(parts =>
-            {
-                // Idp's own pages (sign-in, profile …) come with the project reference; the admin area serves only its own.
-                foreach (var part in parts.ApplicationParts.Where(p => p.Name == typeof(IdpApplication).Assembly.GetName().Name).ToList())
-                    parts.ApplicationParts.Remove(part);
-            });
+            .AddViewLocalization();
         services.AddScoped<StaffActions>();
         services.AddScoped<RoleChanges>();
         return builder;
@@ -93,7 +86,7 @@ public static class AdminApplication
         app.UseAuthorization();
         app.UseAntiforgery();
         // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
-        app.MapRazorPages().WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(Idp.Pages.UserInterfaceServiceCollectionExtensions.PageMethods));
+        app.MapRazorPages().WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(Idp.Pages.PageConventions.PageMethods));
         Operations.IdpHealthChecks.MapIdpHealthChecks(app);
         return app;
     }

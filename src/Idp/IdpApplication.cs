@@ -20,6 +20,7 @@ public static class IdpApplication
     {
         var services = builder.Services;
         services.AddIdpCore(builder.Configuration);
+        services.AddIdpProtocol();
         services.AddAuthentication(SessionService.Scheme)
             .AddCookie(SessionService.Scheme, SessionService.ConfigureCookie);
         services.AddScoped<IStartupInitializer, Development.DemoDataInitializer>();
@@ -28,30 +29,6 @@ public static class IdpApplication
         services.AddIdpEmailDelivery();
         services.AddIdpOperations(builder.Configuration);
         return builder;
-    }
-
-    /// <summary>
-    /// Idp's options, database, data protection, accounts, factors, token and client services, without its endpoints,
-    /// pages, sign-in cookie or jobs: what another application on the same database needs (the admin area).
-    /// </summary>
-    public static IServiceCollection AddIdpCore(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddKnownSettings(JobsServiceCollectionExtensions.EnabledSetting, typeof(bool));
-        services.AddSettings<IdpOptions>(IdpOptions.Section);
-        services.AddSingleton<IValidateOptions<IdpOptions>, IdpOptionsValidator>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
-
-        services.AddIdpData(configuration);
-        services.AddIdpSecurity();
-        services.AddIdpAccounts();
-        services.AddIdpFactors();
-        services.AddIdpHelpdesk();
-        services.AddIdpWebPush(configuration);
-        services.AddIdpProtocol();
-        services.AddIdpMessaging();
-        services.AddIdpOperationsCore(configuration);
-        return services;
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
@@ -88,65 +65,4 @@ public static class IdpApplication
         app.MapIdpUserInterface();
         return app;
     }
-
-    private static IServiceCollection AddIdpAccounts(this IServiceCollection services)
-    {
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<IdpOptions>>((forwarded, idp) =>
-        {
-            forwarded.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in idp.Value.TrustedProxies)
-            {
-                if (System.Net.IPNetwork.TryParse(proxy, out var network))
-                    forwarded.KnownIPNetworks.Add(network);
-                else
-                    forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            }
-        });
-        // Every cookie is HttpOnly and SameSite=Lax, and Secure unless the issuer is http on loopback.
-        services.AddOptions<CookiePolicyOptions>().Configure<IOptions<IdpOptions>>((policy, idp) =>
-        {
-            policy.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
-            policy.MinimumSameSitePolicy = SameSiteMode.Lax;
-            policy.Secure = idp.Value.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-                ? CookieSecurePolicy.Always
-                : CookieSecurePolicy.SameAsRequest;
-        });
-        services.AddIdentityCore<IdpUser>(identity =>
-            {
-                identity.User.RequireUniqueEmail = false;
-                identity.User.AllowedUserNameCharacters = "0123456789";
-                identity.Password.RequiredLength = 10;
-                identity.Password.RequireNonAlphanumeric = false;
-                identity.Password.RequireUppercase = false;
-                identity.Password.RequireLowercase = false;
-                identity.Password.RequireDigit = false;
-                identity.Lockout.AllowedForNewUsers = true;
-                identity.SignIn.RequireConfirmedEmail = false;
-                identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<IdpDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        services.AddScoped<SessionService>();
-        services.AddScoped<IStartupInitializer, Accounts.StaffRolesInitializer>();
-        services.AddHttpContextAccessor();
-        services.AddScoped<Accounts.AuditTrail>();
-        services.AddScoped<Accounts.AccountRevocation>();
-        services.AddScoped<Accounts.AccountLookup>();
-        // The one password check, for the sign-in form and the device API (the admin area shares the core).
-        services.AddScoped<Authentication.PasswordSignIn>();
-        services.AddScoped<Accounts.AccountNumberGenerator>();
-        services.AddScoped<Accounts.AccountRegistration>();
-        services.AddScoped<Accounts.AccountEmails>();
-        services.AddScoped<Pages.Infrastructure.PortalInteraction>();
-        return services;
-    }
-}
-
-/// <summary>Work done once at start-up, after migrations, in <see cref="Order"/>.</summary>
-public interface IStartupInitializer
-{
-    int Order { get; }
-    Task InitializeAsync(CancellationToken cancellationToken);
 }

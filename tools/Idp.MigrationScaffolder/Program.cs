@@ -34,7 +34,7 @@ foreach (var (provider, folder, connection) in providers.Where(p => only is null
         ["Idp:Database:Provider"] = provider,
         ["Idp:Database:ConnectionString"] = connection,
     });
-    builder.AddIdp();
+    builder.Services.AddIdpCore(builder.Configuration);
     await using var app = builder.Build();
     await using var scope = app.Services.CreateAsyncScope();
     var context = scope.ServiceProvider.GetRequiredService<IdpDbContext>();
@@ -51,7 +51,8 @@ foreach (var (provider, folder, connection) in providers.Where(p => only is null
     providerServices.ConfigureDesignTimeServices(design);
     var scaffolder = design.BuildServiceProvider().GetRequiredService<IMigrationsScaffolder>();
     var migration = scaffolder.ScaffoldMigration(args[0], "Idp", $"Data.Migrations.{folder}", "C#");
-    var files = scaffolder.Save(Path.Combine(root, "src", "Idp"), migration, Path.Combine(root, "src", "Idp", "Data", "Migrations", folder));
+    var project = Path.Combine(root, "src", "Idp.Core");
+    var files = scaffolder.Save(project, migration, Path.Combine(project, "Data", "Migrations", folder));
     Console.WriteLine($"{provider}: {files.MigrationFile}");
 }
 return 0;

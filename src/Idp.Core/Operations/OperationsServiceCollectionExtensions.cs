@@ -20,12 +20,4 @@ public static class OperationsServiceCollectionExtensions
         services.AddIdpHealthChecks(configuration);
         return services;
     }
-
-    /// <summary>Idp's own: telemetry export and the rate limits.</summary>
-    public static IServiceCollection AddIdpOperations(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddIdpTelemetry(configuration);
-        services.AddIdpRateLimits();
-        return services;
-    }
 }

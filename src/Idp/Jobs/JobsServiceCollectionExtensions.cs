@@ -8,7 +8,7 @@ namespace Idp.Jobs;
 public static class JobsServiceCollectionExtensions
 {
     /// <summary>The configuration switch for the scheduler (default on); tests turn it off.</summary>
-    public const string EnabledSetting = "Idp:Jobs:Enabled";
+    public const string EnabledSetting = IdpCore.JobsEnabledSetting;
 
     internal static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
 

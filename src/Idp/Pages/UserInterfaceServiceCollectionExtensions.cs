@@ -39,7 +39,7 @@ public static class UserInterfaceServiceCollectionExtensions
             .AddDataAnnotationsLocalization(localization =>
                 localization.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
 
-        services.Configure<MvcOptions>(RemoveJQueryValueProviders);
+        services.Configure<MvcOptions>(PageConventions.RemoveJQueryValueProviders);
         return services;
     }
 
@@ -68,21 +68,9 @@ public static class UserInterfaceServiceCollectionExtensions
     public static WebApplication MapIdpUserInterface(this WebApplication app)
     {
         // Pages answer GET, HEAD and POST; any other method is a 405 from routing, never a page rendered without its handler.
-        app.MapRazorPages().WithMetadata(new HttpMethodMetadata(PageMethods));
+        app.MapRazorPages().WithMetadata(new HttpMethodMetadata(PageConventions.PageMethods));
         return app;
     }
-
-    /// <summary>
-    /// jQuery-style keys (<c>a[b]</c>) are not used by any form here, and their value providers throw on a key with an
-    /// unclosed bracket, which would turn such a form post into a 500.
-    /// </summary>
-    public static void RemoveJQueryValueProviders(MvcOptions mvc)
-    {
-        mvc.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
-        mvc.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
-    }
-
-    public static readonly string[] PageMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post];
 
     private static bool IsBrowserRequest(HttpContext context)
     {

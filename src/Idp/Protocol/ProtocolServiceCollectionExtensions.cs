@@ -1,17 +1,13 @@
 using Idp.Authentication;
 using Idp.Protocol.Authorize;
-using Idp.Protocol.Clients;
 using Idp.Protocol.Discovery;
-using Idp.Protocol.DPoP;
 using Idp.Protocol.EndSession;
 using Idp.Protocol.Introspection;
-using Idp.Protocol.Keys;
 using Idp.Protocol.Par;
 using Idp.Protocol.Revocation;
 using Idp.Protocol.Token;
 using Idp.Protocol.Tokens;
 using Idp.Protocol.UserInfo;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Idp.Protocol;
 
@@ -19,30 +15,12 @@ public static class ProtocolServiceCollectionExtensions
 {
     public static IServiceCollection AddIdpProtocol(this IServiceCollection services)
     {
-        services.AddMemoryCache();
-        services.AddHttpClient(BackChannelLogout.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
-            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
-        services.AddIdpSigningKeys();
-
-        services.AddSingleton<IClientStore, ClientStore>();
-        services.AddSingleton<ClientAuthenticator>();
-        services.AddSingleton<ClientAssertionValidator>();
-        services.AddSingleton<ClientKeys>();
-        services.AddHttpClient(ClientKeys.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
-        services.AddScoped<IStartupInitializer, ClientsInitializer>();
-        services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<DPoPProofValidator>();
-        services.AddSingleton<DPoPNonces>();
-        services.AddSingleton<DPoPRequests>();
-        services.AddScoped<OwnTokenValidator>();
+        // Keys, clients and token issuing come with AddIdpCore (Idp.Core); these are the endpoints and their state.
         services.AddScoped<TokenRevoker>();
         services.AddSingleton<LogoutRequests>();
-        services.AddScoped<Messaging.IOutboxDelivery, BackChannelLogoutDelivery>();
         services.AddScoped<ILogoutInteraction, LogoutInteraction>();
         services.AddScoped<ParkedRequests>();
         services.AddScoped<IAuthorizationInteraction, AuthorizationInteraction>();
-        services.TryAddScoped<IStepUpPolicy, PasswordOnlyStepUpPolicy>();
 
         services.AddSingleton<DiscoveryEndpoint>();
         services.AddSingleton<JwksEndpoint>();
