@@ -11,7 +11,7 @@ public sealed partial class ResourceParityTests
 {
     public static readonly string[] Translations = ["de", "nl"];
 
-    private static readonly string[] ResourceFolders = [Path.Combine("src", "Idp", "Resources"), Path.Combine("src", "Idp.Admin", "Resources")];
+    private static readonly string[] ResourceFolders = [Path.Combine("src", "Idp.Core", "Resources"), Path.Combine("src", "Idp.Admin", "Resources")];
 
     /// <summary>(folder, resource name, culture) for every resource and translation.</summary>
     public static TheoryData<string, string, string> Resources()
