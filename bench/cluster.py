@@ -386,7 +386,7 @@ def cmd_check(a):
     pending = [r[0] for r in rows if r[1] != "t" and r[2] != "t"]
     # A copy handed to the SMTP server during a fault whose sending was never recorded (the node died, or the
     # database went down before the update) is sent again once the claim expires: at least once, as documented in
-    # src/Idp/Messaging/README.md. Shown, but only a duplicate without such a cause fails the check.
+    # src/Idp.Core/Messaging/README.md. Shown, but only a duplicate without such a cause fails the check.
     after_fault = [i for i, times in delivered.items()
                    if len(times) > 1 and any(w["start"] - 0.5 <= min(times) <= w["end"] + a.grace for w in faults)]
     duplicates = [i for i, times in delivered.items() if len(times) > 1 and i not in after_fault]

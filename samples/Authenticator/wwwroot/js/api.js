@@ -1,4 +1,4 @@
-// Idp's device API (src/Idp/Factors/Push/API.md) and the device's crypto. Errors are problem details whose type is
+// Idp's device API (src/Idp.Core/Factors/Push/API.md) and the device's crypto. Errors are problem details whose type is
 // urn:idp:problem:<code>; they become ApiError(code, status). Network failures become ApiError('network', 0).
 (function () {
     'use strict';
