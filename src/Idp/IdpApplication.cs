@@ -1,14 +1,10 @@
 using Idp.Authentication;
 using Idp.Configuration;
 using Idp.Data;
-using Idp.Data.Entities;
-using Idp.Factors;
 using Idp.Factors.Push;
 using Idp.Factors.Push.WebPush;
-using Idp.Helpdesk;
 using Idp.Messaging;
 using Idp.Operations;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Idp;
