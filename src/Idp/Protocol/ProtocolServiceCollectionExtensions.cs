@@ -9,6 +9,7 @@ using Idp.Protocol.Keys;
 using Idp.Protocol.Par;
 using Idp.Protocol.Revocation;
 using Idp.Protocol.Token;
+using Idp.Protocol.Token.Storage;
 using Idp.Protocol.Tokens;
 using Idp.Protocol.UserInfo;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class ProtocolServiceCollectionExtensions
         services.AddSingleton<DPoPRequests>();
         services.AddScoped<OwnTokenValidator>();
         services.AddScoped<TokenRevoker>();
+        services.AddGrantStore();
         services.AddSingleton<LogoutRequests>();
         services.AddScoped<Messaging.IOutboxDelivery, BackChannelLogoutDelivery>();
         services.AddScoped<ILogoutInteraction, LogoutInteraction>();
