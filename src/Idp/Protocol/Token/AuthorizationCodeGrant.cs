@@ -31,8 +31,8 @@ public sealed class AuthorizationCodeGrant(
 
         var id = Hashing.Sha256(code);
         var now = clock.GetUtcNow();
-        await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var found = await GrantQueries.CodeWithUser(db, id, cancellationToken);
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+        var found = await grants.FindCodeAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
             return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");

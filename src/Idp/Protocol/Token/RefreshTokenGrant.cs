@@ -29,8 +29,8 @@ public sealed class RefreshTokenGrant(
 
         var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
-        await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var found = await GrantQueries.RefreshWithUser(db, id, cancellationToken);
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+        var found = await grants.FindRefreshTokenAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
             return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");

@@ -1,5 +1,6 @@
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Protocol.Token;
 using Idp.Protocol.Token.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 20, 0, 0, 123, TimeSpan.FromHours(1));
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"idp-grants-{Guid.NewGuid():N}.db");
     private readonly SqliteGrantWriter _writer = new(NullLogger<SqliteGrantWriter>.Instance);
+    private readonly SqliteGrantReaders _readers = new();
 
     private string ConnectionString => $"Data Source={_path};Default Timeout=5";
 
@@ -29,6 +31,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _writer.DisposeAsync();
+        _readers.Dispose();
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
             File.Delete(file);
@@ -57,12 +60,12 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     public async Task ConcurrentRedemptions_OfOneCode_ExactlyOneWins_WithItsRefreshToken()
     {
         await using var db = NewContext();
-        await new SqliteGrantStore(db, _writer).StoreCodeAsync(Code("code-1"), default);
+        await new SqliteGrantStore(db, _writer, _readers).StoreCodeAsync(Code("code-1"), default);
 
         var attempts = Enumerable.Range(0, 20).Select(i =>
         {
             var context = NewContext();
-            return new SqliteGrantStore(context, _writer).RedeemCodeAsync(
+            return new SqliteGrantStore(context, _writer, _readers).RedeemCodeAsync(
                 new CodeRedemption("code-1", Now.AddSeconds(5), $"at-{i}", Refresh($"rt-{i}", $"family-{i}")), default);
         }).ToList();
         var results = await Task.WhenAll(attempts);
@@ -86,7 +89,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
             await seed.SaveChangesAsync();
         }
         await using var db = NewContext();
-        var store = new SqliteGrantStore(db, _writer);
+        var store = new SqliteGrantStore(db, _writer, _readers);
         var successor = Refresh("new", "family");
         successor.DPoPJkt = "jkt";
 
@@ -104,7 +107,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     public async Task AFailingWrite_FailsAlone_TheOthersOfItsGroupAreStored()
     {
         await using var db = NewContext();
-        var store = new SqliteGrantStore(db, _writer);
+        var store = new SqliteGrantStore(db, _writer, _readers);
         await store.StoreCodeAsync(Code("taken"), default);
 
         // Holding the writer turn makes the writes below queue up and run as one group when it is released.
@@ -123,5 +126,38 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
         await Task.WhenAll(writes.Where((_, i) => i != 15));
         await using var check = NewContext();
         Assert.Equal(30, await check.AuthorizationCodes.CountAsync());
+    }
+
+    [Fact]
+    public async Task Lookups_ReadTheGrantAndItsUser_AsEfCoreDoes()
+    {
+        var user = new IdpUser
+        {
+            Id = "user-1", UserName = "1000000042", NormalizedUserName = "1000000042", AccountNumber = "1000000042",
+            Email = "anna@example.test", NormalizedEmail = "ANNA@EXAMPLE.TEST", EmailConfirmed = true, GivenName = "Anna",
+            FamilyName = "Muster", PreferredLocale = "de", LockoutEnabled = true, LockoutEnd = Now.AddMinutes(-3),
+            AccessFailedCount = 2, SecurityStamp = "stamp", ConcurrencyStamp = "concurrency", PasswordHash = "hash",
+            CredentialsChangedAt = Now.AddDays(-2), WelcomeShown = true, CreatedAt = Now.AddYears(-1), SignInCount = 7, LockoutCount = 1, MustEnrol = true,
+        };
+        await using (var seed = NewContext())
+        {
+            seed.Users.Add(user);
+            seed.AuthorizationCodes.Add(Code("code-1"));
+            seed.RefreshTokens.Add(Refresh("rt-1", "family"));
+            var orphan = Refresh("rt-2", "family");
+            orphan.SubjectId = "gone";
+            seed.RefreshTokens.Add(orphan);
+            await seed.SaveChangesAsync();
+        }
+
+        await using var db = NewContext();
+        var store = new SqliteGrantStore(db, _writer, _readers);
+        Assert.Equivalent(await GrantQueries.CodeWithUser(db, "code-1", default), await store.FindCodeAsync("code-1", default), strict: true);
+        Assert.Equivalent(await GrantQueries.RefreshWithUser(db, "rt-1", default), await store.FindRefreshTokenAsync("rt-1", default), strict: true);
+        var orphaned = await store.FindRefreshTokenAsync("rt-2", default);
+        Assert.Null(orphaned!.User);
+        Assert.Equal("gone", orphaned.Grant.SubjectId);
+        Assert.Null(await store.FindRefreshTokenAsync("none", default));
+        Assert.Equal(Now.AddMinutes(-3), (await store.FindCodeAsync("code-1", default))!.User!.LockoutEnd);
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Linq.Expressions;
+using System.Reflection;
 using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -19,11 +21,15 @@ internal sealed class GrantSql
 {
     private readonly EntityColumns _codes;
     private readonly EntityColumns _refreshTokens;
+    private readonly EntityColumns _users;
 
     public GrantSql(IModel model, ISqlGenerationHelper sql)
     {
         _codes = new EntityColumns(model.FindEntityType(typeof(AuthorizationCode))!, sql);
         _refreshTokens = new EntityColumns(model.FindEntityType(typeof(RefreshToken))!, sql);
+        _users = new EntityColumns(model.FindEntityType(typeof(IdpUser))!, sql);
+        SelectCodeWithUser = WithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
+        SelectRefreshTokenWithUser = WithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
         var codes = _codes.Table;
         RedeemCode =
             $"UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now, " +
@@ -49,6 +55,12 @@ internal sealed class GrantSql
     /// <summary>Parameters <c>@id</c>, <c>@now</c>: see <see cref="BindRotation"/>.</summary>
     public string ConsumeRefreshToken { get; }
 
+    /// <summary>A code and its user by the code's key (<c>@id</c>), as <see cref="ReadCodeWithUser"/> reads them.</summary>
+    public string SelectCodeWithUser { get; }
+
+    /// <summary>A refresh token and its user by the token's key (<c>@id</c>), as <see cref="ReadRefreshTokenWithUser"/> reads them.</summary>
+    public string SelectRefreshTokenWithUser { get; }
+
     /// <summary>PostgreSQL: <see cref="RedeemCode"/> and the refresh token's insert as one statement (<see cref="UpdateThenInsert"/>).</summary>
     public string RedeemCodeWithRefreshToken { get; }
 
@@ -61,6 +73,24 @@ internal sealed class GrantSql
     /// </summary>
     private static string UpdateThenInsert(string update, EntityColumns insert) =>
         $"WITH changed AS ({update} RETURNING 1) {insert.InsertColumns} SELECT {insert.InsertValues} FROM changed";
+
+    private string WithUser(EntityColumns grant, string key, string subject) =>
+        $"SELECT {grant.SelectList("g")}, {_users.SelectList("u")} FROM {grant.Table} AS g " +
+        $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{grant[subject]} WHERE g.{grant[key]} = @id";
+
+    public void BindKey(DbCommand command, string id) => _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), id);
+
+    public Redeemable<AuthorizationCode>? ReadCodeWithUser(DbDataReader reader) => ReadWithUser<AuthorizationCode>(reader, _codes);
+
+    public Redeemable<RefreshToken>? ReadRefreshTokenWithUser(DbDataReader reader) => ReadWithUser<RefreshToken>(reader, _refreshTokens);
+
+    private Redeemable<T>? ReadWithUser<T>(DbDataReader reader, EntityColumns grant) where T : class, new()
+    {
+        if (!reader.Read())
+            return null;
+        var user = reader.IsDBNull(grant.Count) ? null : _users.Read<IdpUser>(reader, grant.Count);
+        return new Redeemable<T>(grant.Read<T>(reader, 0), user);
+    }
 
     public void BindCode(DbCommand command, AuthorizationCode code) => _codes.Bind(command, code);
 
@@ -83,14 +113,19 @@ internal sealed class GrantSql
     /// <summary>An entity type's table, its columns by property name, and an INSERT of every property as <c>@c0 … @cN</c>.</summary>
     private sealed class EntityColumns
     {
+        private static readonly MethodInfo GetFieldValue = typeof(EntityColumns).GetMethod(nameof(FieldValue), BindingFlags.NonPublic | BindingFlags.Static)!;
         private readonly IProperty[] _properties;
+        private readonly Func<DbDataReader, int, object?>[] _readers;
+        private readonly Action<object, object?>[] _setters;
         private readonly Dictionary<string, (string Column, RelationalTypeMapping Mapping, bool Nullable)> _byName;
 
         public EntityColumns(IEntityType entity, ISqlGenerationHelper sql)
         {
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             Table = sql.DelimitIdentifier(table.Name, table.Schema);
-            _properties = [.. entity.GetProperties()];
+            _properties = [.. entity.GetProperties().Where(p => !p.IsShadowProperty())];
+            _readers = [.. _properties.Select(ReaderOf)];
+            _setters = [.. _properties.Select(SetterOf)];
             _byName = _properties.ToDictionary(
                 p => p.Name,
                 p => (sql.DelimitIdentifier(p.GetColumnName(table)!), (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable));
@@ -105,6 +140,44 @@ internal sealed class GrantSql
         public string Insert { get; }
 
         public string this[string property] => _byName[property].Column;
+
+        public int Count => _properties.Length;
+
+        public string SelectList(string alias) => string.Join(", ", _properties.Select(p => $"{alias}.{_byName[p.Name].Column}"));
+
+        /// <summary>Materializes the entity from the columns at <paramref name="offset"/> in <see cref="SelectList"/>'s order, converting as the model does.</summary>
+        public T Read<T>(DbDataReader reader, int offset) where T : new()
+        {
+            var entity = new T();
+            for (var i = 0; i < _properties.Length; i++)
+            {
+                var value = reader.IsDBNull(offset + i) ? null : _readers[i](reader, offset + i);
+                _setters[i](entity, value);
+            }
+            return entity;
+        }
+
+        private static Func<DbDataReader, int, object?> ReaderOf(IProperty property)
+        {
+            var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+            var providerType = mapping.Converter?.ProviderClrType ?? property.ClrType;
+            var read = GetFieldValue.MakeGenericMethod(Nullable.GetUnderlyingType(providerType) ?? providerType)
+                .CreateDelegate<Func<DbDataReader, int, object?>>();
+            return mapping.Converter is { } converter ? (reader, i) => converter.ConvertFromProvider(read(reader, i)) : read;
+        }
+
+        private static Action<object, object?> SetterOf(IProperty property)
+        {
+            var entity = Expression.Parameter(typeof(object));
+            var value = Expression.Parameter(typeof(object));
+            var typed = Expression.Convert(entity, property.DeclaringType.ClrType);
+            Expression member = property.PropertyInfo is { SetMethod: not null } writable
+                ? Expression.Property(typed, writable)
+                : Expression.Field(typed, property.FieldInfo!);
+            return Expression.Lambda<Action<object, object?>>(Expression.Assign(member, Expression.Convert(value, property.ClrType)), entity, value).Compile();
+        }
+
+        private static object? FieldValue<TValue>(DbDataReader reader, int ordinal) => reader.GetFieldValue<TValue>(ordinal);
 
         public void Bind(DbCommand command, object entity)
         {

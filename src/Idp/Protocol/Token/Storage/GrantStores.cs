@@ -7,8 +7,23 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Idp.Protocol.Token.Storage;
 
 /// <summary>SQLite: the writes go through the process's one grant writer, grouped with concurrent ones.</summary>
-internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer) : IGrantStore
+internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer, SqliteGrantReaders readers) : IGrantStore
 {
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(readers.FindCode(db, id));
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(readers.FindRefreshToken(db, id));
+
+    public Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLease.Instance);
+
+    private sealed class NoLease : IAsyncDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
         writer.WriteAsync(db, statements => statements.StoreCode(code));
 
@@ -26,6 +41,12 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
 {
     private readonly GrantSql _sql = db.GrantSql();
+
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
 
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
         ExecuteAsync(_sql.InsertCode, command => _sql.BindCode(command, code), cancellationToken);
@@ -69,6 +90,12 @@ internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
 /// <summary>SQL Server (no engine to measure or test against here): EF Core's own statements in one transaction.</summary>
 internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
 {
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
+
     public async Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken)
     {
         db.AuthorizationCodes.Add(code);
@@ -116,9 +143,10 @@ internal static class GrantStoreRegistration
     public static IServiceCollection AddGrantStore(this IServiceCollection services)
     {
         services.AddSingleton<SqliteGrantWriter>();
+        services.AddSingleton<SqliteGrantReaders>();
         services.AddScoped<IGrantStore>(provider => provider.GetRequiredService<IdpDbContext>() switch
         {
-            SqliteIdpDbContext db => new SqliteGrantStore(db, provider.GetRequiredService<SqliteGrantWriter>()),
+            SqliteIdpDbContext db => new SqliteGrantStore(db, provider.GetRequiredService<SqliteGrantWriter>(), provider.GetRequiredService<SqliteGrantReaders>()),
             PostgresIdpDbContext db => new PostgresGrantStore(db),
             var db => new EfGrantStore(db),
         });

@@ -9,6 +9,15 @@ namespace Idp.Protocol.Token.Storage;
 /// </summary>
 public interface IGrantStore
 {
+    /// <summary>A code with its user (null user: the account is gone), or null.</summary>
+    Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>A refresh token with its user (null user: the account is gone), or null.</summary>
+    Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Keeps the request's connection open for a grant's statements where they use it (not SQLite's, which has its own).</summary>
+    Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores a new authorization code.</summary>
     Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken);
 
