@@ -30,7 +30,7 @@ internal static class SqliteWriteGate
     private static readonly ConditionalWeakTable<DbConnection, Turn> Turns = [];
 
     /// <summary>Whose turn it is: the connection holding the gate of its database.</summary>
-    private sealed class Turn(SemaphoreSlim gate)
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
     {
         private int _held = 1;
 
@@ -39,6 +39,8 @@ internal static class SqliteWriteGate
             if (Interlocked.Exchange(ref _held, 0) == 1)
                 gate.Release();
         }
+
+        public void Dispose() => End();
     }
 
     private static SemaphoreSlim GateOf(DbConnection connection) =>
@@ -71,6 +73,25 @@ internal static class SqliteWriteGate
         {
             Turns.Remove(connection);
             turn.End();
+        }
+    }
+
+    /// <summary>
+    /// Takes the database's writer turn for a connection EF Core does not manage (the grant writer's own);
+    /// disposing the result ends the turn. After the connection's timeout it goes ahead without the turn, as above.
+    /// </summary>
+    public static async ValueTask<IDisposable> EnterAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var gate = GateOf(connection);
+        return await gate.WaitAsync(Patience(connection), cancellationToken) ? new Turn(gate) : NotEntered.Instance;
+    }
+
+    private sealed class NotEntered : IDisposable
+    {
+        public static readonly NotEntered Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 

@@ -6,6 +6,7 @@ using Idp.Protocol.Introspection;
 using Idp.Protocol.Par;
 using Idp.Protocol.Revocation;
 using Idp.Protocol.Token;
+using Idp.Protocol.Token.Storage;
 using Idp.Protocol.Tokens;
 using Idp.Protocol.UserInfo;
 
@@ -17,6 +18,7 @@ public static class ProtocolServiceCollectionExtensions
     {
         // Keys, clients and token issuing come with AddIdpCore (Idp.Core); these are the endpoints and their state.
         services.AddScoped<TokenRevoker>();
+        services.AddGrantStore();
         services.AddSingleton<LogoutRequests>();
         services.AddScoped<ILogoutInteraction, LogoutInteraction>();
         services.AddScoped<ParkedRequests>();

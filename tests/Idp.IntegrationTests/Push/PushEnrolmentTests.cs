@@ -132,8 +132,13 @@ public sealed class PushEnrolmentTests
         Assert.Contains("500", waiting.LastError);
 
         fail = false;
-        idp.Clock.Advance(TimeSpan.FromMinutes(2));
-        await EventuallyAsync(async () => (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))?.SentAt is not null);
+        // The clock moves on until the retry is sent: moved once, it could move while the dispatcher was still
+        // finishing its round, and its next wait would then start after the jump.
+        await EventuallyAsync(async () =>
+        {
+            idp.Clock.Advance(TimeSpan.FromMinutes(2));
+            return (await idp.LatestOutboxMessageAsync(user.PhoneNumber!, OutboxChannel.Sms))?.SentAt is not null;
+        });
         Assert.Equal(3, received.Count);
         Assert.DoesNotContain(idp.Logs.Entries, e => e.Message.Contains(code));
     }

@@ -20,6 +20,7 @@ public sealed class AuthorizeEndpoint(
     AuthorizeRequestValidator validator,
     ParkedRequests parked,
     IdpDbContext db,
+    Token.Storage.IGrantStore grants,
     SessionService sessions,
     SignInDecision decision,
     IStepUpPolicy stepUp,
@@ -143,7 +144,7 @@ public sealed class AuthorizeEndpoint(
             return AuthorizeResponses.ErrorPage(new ProtocolError(Errors.InvalidRequest, "This sign-in was already completed."));
 
         var code = Hashing.RandomToken(32);
-        db.AuthorizationCodes.Add(new AuthorizationCode
+        await grants.StoreCodeAsync(new AuthorizationCode
         {
             Id = Hashing.Sha256(code),
             ClientId = request.Client.ClientId,
@@ -160,8 +161,7 @@ public sealed class AuthorizeEndpoint(
             DPoPJkt = request.DPoPJkt,
             CreatedAt = now,
             ExpiresAt = now + ClientProfiles.AuthorizationCodeLifetime(request.Client, options.Value.Tokens.AuthorizationCodeLifetime),
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         await sessions.AddClientAsync(session, request.Client.ClientId);
         Log.CodeIssued(logger, request.Client.ClientId, session.SubjectId);
         return AuthorizeResponses.Code(destination, code, Issuer);

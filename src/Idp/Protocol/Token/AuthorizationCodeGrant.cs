@@ -1,6 +1,7 @@
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Protocol.Authorize;
+using Idp.Protocol.Token.Storage;
 using Idp.Protocol.Tokens;
 using Idp.Security;
 using Microsoft.AspNetCore.Identity;
@@ -15,6 +16,7 @@ namespace Idp.Protocol.Token;
 /// </summary>
 public sealed class AuthorizationCodeGrant(
     IdpDbContext db,
+    IGrantStore grants,
     TokenIssuer issuer,
     TokenRevoker revoker,
     TimeProvider clock,
@@ -29,8 +31,8 @@ public sealed class AuthorizationCodeGrant(
 
         var id = Hashing.Sha256(code);
         var now = clock.GetUtcNow();
-        await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var found = await GrantQueries.CodeWithUser(db, id, cancellationToken);
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+        var found = await grants.FindCodeAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
             return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");
@@ -69,49 +71,31 @@ public sealed class AuthorizationCodeGrant(
         // bound to the session, refused once the session ends (RefreshTokenGrant).
         var issueRefresh = client.MayRefresh() && (scopes.Contains(Scopes.OfflineAccess) || stored.SessionId is not null);
         string? refreshToken = issueRefresh ? Hashing.RandomToken(32) : null;
-        var family = issueRefresh ? Hashing.RandomToken(16) : null;
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
 
-        // The insert is the transaction's last step: a savepoint before it (EF Core's default) would only cost two statements.
-        db.Database.AutoSavepointsEnabled = false;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            var redeemed = await db.AuthorizationCodes
-                .Where(c => c.Id == id && c.RedeemedAt == null)
-                .ExecuteUpdateAsync(c => c
-                    .SetProperty(x => x.RedeemedAt, now)
-                    .SetProperty(x => x.IssuedAccessTokenId, accessTokenId)
-                    .SetProperty(x => x.IssuedRefreshTokenFamily, family), cancellationToken);
-            if (redeemed == 0)
+        var refresh = issueRefresh
+            ? new RefreshToken
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ReplayAsync(id, cancellationToken);
+                Id = Hashing.Sha256(refreshToken!),
+                FamilyId = Hashing.RandomToken(16),
+                ClientId = client.ClientId,
+                SubjectId = stored.SubjectId,
+                SessionId = stored.SessionId,
+                Scope = stored.Scope,
+                AuthTime = stored.AuthTime,
+                Acr = stored.Acr,
+                Amr = stored.Amr,
+                ClaimsRequest = stored.ClaimsRequest,
+                CreatedAt = now,
+                ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
+                AccessTokenId = accessTokenId,
+                // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is
+                // not, since the client authenticates anyway.
+                DPoPJkt = client.IsPublic ? dpopThumbprint : null,
             }
-            if (issueRefresh)
-            {
-                db.RefreshTokens.Add(new RefreshToken
-                {
-                    Id = Hashing.Sha256(refreshToken!),
-                    FamilyId = family!,
-                    ClientId = client.ClientId,
-                    SubjectId = stored.SubjectId,
-                    SessionId = stored.SessionId,
-                    Scope = stored.Scope,
-                    AuthTime = stored.AuthTime,
-                    Acr = stored.Acr,
-                    Amr = stored.Amr,
-                    ClaimsRequest = stored.ClaimsRequest,
-                    CreatedAt = now,
-                    ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
-                    AccessTokenId = accessTokenId,
-                    // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is
-                    // not, since the client authenticates anyway.
-                    DPoPJkt = client.IsPublic ? dpopThumbprint : null,
-                });
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
-        }
+            : null;
+        if (!await grants.RedeemCodeAsync(new CodeRedemption(id, now, accessTokenId, refresh), cancellationToken))
+            return await ReplayAsync(id, cancellationToken);
 
         ClaimsRequest.TryParse(stored.ClaimsRequest, out var requested);
         var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested, dpopThumbprint);

@@ -24,7 +24,7 @@ internal static class GrantQueries
              select new Redeemable<RefreshToken>(t, u)).FirstOrDefault());
 }
 
-internal sealed record Redeemable<T>(T Grant, IdpUser? User)
+public sealed record Redeemable<T>(T Grant, IdpUser? User)
 {
     /// <summary>The user, unless the account is gone or locked out (as <see cref="ActiveUsers.FindActiveUserAsync"/>).</summary>
     public IdpUser? ActiveUser(DateTimeOffset now) => User is null || (User.LockoutEnabled && User.LockoutEnd > now) ? null : User;

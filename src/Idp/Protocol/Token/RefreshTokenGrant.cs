@@ -1,5 +1,6 @@
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Protocol.Token.Storage;
 using Idp.Protocol.Tokens;
 using Idp.Security;
 using Microsoft.AspNetCore.Identity;
@@ -13,6 +14,7 @@ namespace Idp.Protocol.Token;
 /// </summary>
 public sealed class RefreshTokenGrant(
     IdpDbContext db,
+    IGrantStore grants,
     TokenIssuer issuer,
     TokenRevoker revoker,
     TimeProvider clock,
@@ -27,8 +29,8 @@ public sealed class RefreshTokenGrant(
 
         var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
-        await using var connection = await db.HoldConnectionAsync(cancellationToken);
-        var found = await GrantQueries.RefreshWithUser(db, id, cancellationToken);
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+        var found = await grants.FindRefreshTokenAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
             return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");
@@ -66,38 +68,25 @@ public sealed class RefreshTokenGrant(
 
         var accessTokenId = Hashing.RandomToken(16);
         var next = Hashing.RandomToken(32);
-        // The insert is the transaction's last step: a savepoint before it (EF Core's default) would only cost two statements.
-        db.Database.AutoSavepointsEnabled = false;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var successor = new RefreshToken
         {
-            var consumed = await db.RefreshTokens
-                .Where(t => t.Id == id && t.ConsumedAt == null && t.RevokedAt == null)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now), cancellationToken);
-            if (consumed == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ReuseAsync(stored, cancellationToken);
-            }
-            db.RefreshTokens.Add(new RefreshToken
-            {
-                Id = Hashing.Sha256(next),
-                FamilyId = stored.FamilyId,
-                ClientId = stored.ClientId,
-                SubjectId = stored.SubjectId,
-                SessionId = stored.SessionId,
-                Scope = stored.Scope,
-                AuthTime = stored.AuthTime,
-                Acr = stored.Acr,
-                Amr = stored.Amr,
-                ClaimsRequest = stored.ClaimsRequest,
-                CreatedAt = now,
-                ExpiresAt = stored.ExpiresAt,
-                AccessTokenId = accessTokenId,
-                DPoPJkt = stored.DPoPJkt,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            Id = Hashing.Sha256(next),
+            FamilyId = stored.FamilyId,
+            ClientId = stored.ClientId,
+            SubjectId = stored.SubjectId,
+            SessionId = stored.SessionId,
+            Scope = stored.Scope,
+            AuthTime = stored.AuthTime,
+            Acr = stored.Acr,
+            Amr = stored.Amr,
+            ClaimsRequest = stored.ClaimsRequest,
+            CreatedAt = now,
+            ExpiresAt = stored.ExpiresAt,
+            AccessTokenId = accessTokenId,
+            DPoPJkt = stored.DPoPJkt,
+        };
+        if (!await grants.RotateRefreshTokenAsync(new RefreshRotation(id, now, successor), cancellationToken))
+            return await ReuseAsync(stored, cancellationToken);
 
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
         ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);

@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Reflection;
+using Idp.Data;
+using Idp.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Idp.Protocol.Token.Storage;
+
+/// <summary>
+/// The grant writes as SQL, with table and column names, quoting and value conversions taken from the EF Core
+/// model of the context's provider, so they follow the model and its migrations instead of restating them.
+/// Built once per provider: EF Core's per-statement work (change tracking, query translation, the update
+/// pipeline) was most of a grant's time inside the database's one-writer turn.
+/// </summary>
+internal sealed class GrantSql
+{
+    private readonly EntityColumns _codes;
+    private readonly EntityColumns _refreshTokens;
+    private readonly EntityColumns _users;
+
+    public GrantSql(IModel model, ISqlGenerationHelper sql)
+    {
+        _codes = new EntityColumns(model.FindEntityType(typeof(AuthorizationCode))!, sql);
+        _refreshTokens = new EntityColumns(model.FindEntityType(typeof(RefreshToken))!, sql);
+        _users = new EntityColumns(model.FindEntityType(typeof(IdpUser))!, sql);
+        SelectCodeWithUser = WithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
+        SelectRefreshTokenWithUser = WithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
+        var codes = _codes.Table;
+        RedeemCode =
+            $"UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now, " +
+            $"{_codes[nameof(AuthorizationCode.IssuedAccessTokenId)]} = @access, " +
+            $"{_codes[nameof(AuthorizationCode.IssuedRefreshTokenFamily)]} = @family " +
+            $"WHERE {_codes[nameof(AuthorizationCode.Id)]} = @id AND {_codes[nameof(AuthorizationCode.RedeemedAt)]} IS NULL";
+        ConsumeRefreshToken =
+            $"UPDATE {_refreshTokens.Table} SET {_refreshTokens[nameof(RefreshToken.ConsumedAt)]} = @now " +
+            $"WHERE {_refreshTokens[nameof(RefreshToken.Id)]} = @id AND {_refreshTokens[nameof(RefreshToken.ConsumedAt)]} IS NULL " +
+            $"AND {_refreshTokens[nameof(RefreshToken.RevokedAt)]} IS NULL";
+        InsertCode = _codes.Insert;
+        InsertRefreshToken = _refreshTokens.Insert;
+        RedeemCodeWithRefreshToken = UpdateThenInsert(RedeemCode, _refreshTokens);
+        RotateRefreshToken = UpdateThenInsert(ConsumeRefreshToken, _refreshTokens);
+    }
+
+    public string InsertCode { get; }
+    public string InsertRefreshToken { get; }
+
+    /// <summary>Parameters <c>@id</c>, <c>@now</c>, <c>@access</c>, <c>@family</c>: see <see cref="BindRedemption"/>.</summary>
+    public string RedeemCode { get; }
+
+    /// <summary>Parameters <c>@id</c>, <c>@now</c>: see <see cref="BindRotation"/>.</summary>
+    public string ConsumeRefreshToken { get; }
+
+    /// <summary>A code and its user by the code's key (<c>@id</c>), as <see cref="ReadCodeWithUser"/> reads them.</summary>
+    public string SelectCodeWithUser { get; }
+
+    /// <summary>A refresh token and its user by the token's key (<c>@id</c>), as <see cref="ReadRefreshTokenWithUser"/> reads them.</summary>
+    public string SelectRefreshTokenWithUser { get; }
+
+    /// <summary>PostgreSQL: <see cref="RedeemCode"/> and the refresh token's insert as one statement (<see cref="UpdateThenInsert"/>).</summary>
+    public string RedeemCodeWithRefreshToken { get; }
+
+    /// <summary>PostgreSQL: <see cref="ConsumeRefreshToken"/> and the successor's insert as one statement (<see cref="UpdateThenInsert"/>).</summary>
+    public string RotateRefreshToken { get; }
+
+    /// <summary>
+    /// The conditional update and the insert as one statement (PostgreSQL), so the pair is atomic without a
+    /// transaction of its own: the inserted row exists only if the update changed one.
+    /// </summary>
+    private static string UpdateThenInsert(string update, EntityColumns insert) =>
+        $"WITH changed AS ({update} RETURNING 1) {insert.InsertColumns} SELECT {insert.InsertValues} FROM changed";
+
+    private string WithUser(EntityColumns grant, string key, string subject) =>
+        $"SELECT {grant.SelectList("g")}, {_users.SelectList("u")} FROM {grant.Table} AS g " +
+        $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{grant[subject]} WHERE g.{grant[key]} = @id";
+
+    public void BindKey(DbCommand command, string id) => _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), id);
+
+    public Redeemable<AuthorizationCode>? ReadCodeWithUser(DbDataReader reader) => ReadWithUser<AuthorizationCode>(reader, _codes);
+
+    public Redeemable<RefreshToken>? ReadRefreshTokenWithUser(DbDataReader reader) => ReadWithUser<RefreshToken>(reader, _refreshTokens);
+
+    private Redeemable<T>? ReadWithUser<T>(DbDataReader reader, EntityColumns grant) where T : class, new()
+    {
+        if (!reader.Read())
+            return null;
+        var user = reader.IsDBNull(grant.Count) ? null : _users.Read<IdpUser>(reader, grant.Count);
+        return new Redeemable<T>(grant.Read<T>(reader, 0), user);
+    }
+
+    public void BindCode(DbCommand command, AuthorizationCode code) => _codes.Bind(command, code);
+
+    public void BindRefreshToken(DbCommand command, RefreshToken token) => _refreshTokens.Bind(command, token);
+
+    public void BindRedemption(DbCommand command, CodeRedemption redemption)
+    {
+        _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), redemption.CodeId);
+        _codes.BindValue(command, "@now", nameof(AuthorizationCode.RedeemedAt), redemption.RedeemedAt);
+        _codes.BindValue(command, "@access", nameof(AuthorizationCode.IssuedAccessTokenId), redemption.AccessTokenId);
+        _codes.BindValue(command, "@family", nameof(AuthorizationCode.IssuedRefreshTokenFamily), redemption.Refresh?.FamilyId);
+    }
+
+    public void BindRotation(DbCommand command, RefreshRotation rotation)
+    {
+        _refreshTokens.BindValue(command, "@id", nameof(RefreshToken.Id), rotation.ConsumedId);
+        _refreshTokens.BindValue(command, "@now", nameof(RefreshToken.ConsumedAt), rotation.ConsumedAt);
+    }
+
+    /// <summary>An entity type's table, its columns by property name, and an INSERT of every property as <c>@c0 … @cN</c>.</summary>
+    private sealed class EntityColumns
+    {
+        private static readonly MethodInfo GetFieldValue = typeof(EntityColumns).GetMethod(nameof(FieldValue), BindingFlags.NonPublic | BindingFlags.Static)!;
+        private readonly IProperty[] _properties;
+        private readonly Func<DbDataReader, int, object?>[] _readers;
+        private readonly Action<object, object?>[] _setters;
+        private readonly Dictionary<string, (string Column, RelationalTypeMapping Mapping, bool Nullable)> _byName;
+
+        public EntityColumns(IEntityType entity, ISqlGenerationHelper sql)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            Table = sql.DelimitIdentifier(table.Name, table.Schema);
+            _properties = [.. entity.GetProperties().Where(p => !p.IsShadowProperty())];
+            _readers = [.. _properties.Select(ReaderOf)];
+            _setters = [.. _properties.Select(SetterOf)];
+            _byName = _properties.ToDictionary(
+                p => p.Name,
+                p => (sql.DelimitIdentifier(p.GetColumnName(table)!), (RelationalTypeMapping)p.GetRelationalTypeMapping(), p.IsNullable));
+            InsertColumns = $"INSERT INTO {Table} ({string.Join(", ", _properties.Select(p => _byName[p.Name].Column))})";
+            InsertValues = string.Join(", ", _properties.Select((_, i) => $"@c{i}"));
+            Insert = $"{InsertColumns} VALUES ({InsertValues})";
+        }
+
+        public string Table { get; }
+        public string InsertColumns { get; }
+        public string InsertValues { get; }
+        public string Insert { get; }
+
+        public string this[string property] => _byName[property].Column;
+
+        public int Count => _properties.Length;
+
+        public string SelectList(string alias) => string.Join(", ", _properties.Select(p => $"{alias}.{_byName[p.Name].Column}"));
+
+        /// <summary>Materializes the entity from the columns at <paramref name="offset"/> in <see cref="SelectList"/>'s order, converting as the model does.</summary>
+        public T Read<T>(DbDataReader reader, int offset) where T : new()
+        {
+            var entity = new T();
+            for (var i = 0; i < _properties.Length; i++)
+            {
+                var value = reader.IsDBNull(offset + i) ? null : _readers[i](reader, offset + i);
+                _setters[i](entity, value);
+            }
+            return entity;
+        }
+
+        private static Func<DbDataReader, int, object?> ReaderOf(IProperty property)
+        {
+            var mapping = (RelationalTypeMapping)property.GetRelationalTypeMapping();
+            var providerType = mapping.Converter?.ProviderClrType ?? property.ClrType;
+            var read = GetFieldValue.MakeGenericMethod(Nullable.GetUnderlyingType(providerType) ?? providerType)
+                .CreateDelegate<Func<DbDataReader, int, object?>>();
+            return mapping.Converter is { } converter ? (reader, i) => converter.ConvertFromProvider(read(reader, i)) : read;
+        }
+
+        private static Action<object, object?> SetterOf(IProperty property)
+        {
+            var entity = Expression.Parameter(typeof(object));
+            var value = Expression.Parameter(typeof(object));
+            var typed = Expression.Convert(entity, property.DeclaringType.ClrType);
+            Expression member = property.PropertyInfo is { SetMethod: not null } writable
+                ? Expression.Property(typed, writable)
+                : Expression.Field(typed, property.FieldInfo!);
+            return Expression.Lambda<Action<object, object?>>(Expression.Assign(member, Expression.Convert(value, property.ClrType)), entity, value).Compile();
+        }
+
+        private static object? FieldValue<TValue>(DbDataReader reader, int ordinal) => reader.GetFieldValue<TValue>(ordinal);
+
+        public void Bind(DbCommand command, object entity)
+        {
+            for (var i = 0; i < _properties.Length; i++)
+            {
+                var property = _properties[i];
+                BindValue(command, $"@c{i}", property.Name, property.GetGetter().GetClrValueUsingContainingEntity(entity));
+            }
+        }
+
+        /// <summary>Converts the value as the model does (SQLite stores instants as UTC ticks) and types the parameter for the provider.</summary>
+        public void BindValue(DbCommand command, string name, string property, object? value)
+        {
+            var (_, mapping, nullable) = _byName[property];
+            command.Parameters.Add(mapping.CreateParameter(command, name, value, nullable || value is null));
+        }
+    }
+}
+
+internal static class GrantSqlOfContext
+{
+    private static readonly ConcurrentDictionary<Type, GrantSql> ByContext = new();
+
+    /// <summary>One <see cref="GrantSql"/> per context type (the model is per provider).</summary>
+    public static GrantSql GrantSql(this IdpDbContext db) =>
+        ByContext.GetOrAdd(db.GetType(), static (_, db) => new GrantSql(db.Model, db.GetService<ISqlGenerationHelper>()), db);
+}

@@ -1,0 +1,155 @@
+using System.Data.Common;
+using Idp.Data;
+using Idp.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Idp.Protocol.Token.Storage;
+
+/// <summary>SQLite: the writes go through the process's one grant writer, grouped with concurrent ones.</summary>
+internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer, SqliteGrantReaders readers) : IGrantStore
+{
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(readers.FindCode(db, id));
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(readers.FindRefreshToken(db, id));
+
+    public Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLease.Instance);
+
+    private sealed class NoLease : IAsyncDisposable
+    {
+        public static readonly NoLease Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
+        writer.WriteAsync(db, statements => statements.StoreCode(code));
+
+    public Task<bool> RedeemCodeAsync(CodeRedemption redemption, CancellationToken cancellationToken) =>
+        writer.WriteAsync(db, statements => statements.RedeemCode(redemption));
+
+    public Task<bool> RotateRefreshTokenAsync(RefreshRotation rotation, CancellationToken cancellationToken) =>
+        writer.WriteAsync(db, statements => statements.RotateRefreshToken(rotation));
+}
+
+/// <summary>
+/// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
+/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit.
+/// </summary>
+internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
+{
+    private readonly GrantSql _sql = db.GrantSql();
+
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
+
+    public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
+        ExecuteAsync(_sql.InsertCode, command => _sql.BindCode(command, code), cancellationToken);
+
+    public async Task<bool> RedeemCodeAsync(CodeRedemption redemption, CancellationToken cancellationToken)
+    {
+        if (redemption.Refresh is not { } refresh)
+            return await ExecuteAsync(_sql.RedeemCode, command => _sql.BindRedemption(command, redemption), cancellationToken) > 0;
+        return await ExecuteAsync(_sql.RedeemCodeWithRefreshToken, command =>
+        {
+            _sql.BindRedemption(command, redemption);
+            _sql.BindRefreshToken(command, refresh);
+        }, cancellationToken) > 0;
+    }
+
+    public async Task<bool> RotateRefreshTokenAsync(RefreshRotation rotation, CancellationToken cancellationToken) =>
+        await ExecuteAsync(_sql.RotateRefreshToken, command =>
+        {
+            _sql.BindRotation(command, rotation);
+            _sql.BindRefreshToken(command, rotation.Next);
+        }, cancellationToken) > 0;
+
+    private async Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = text;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            bind(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+/// <summary>SQL Server (no engine to measure or test against here): EF Core's own statements in one transaction.</summary>
+internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
+{
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
+
+    public async Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken)
+    {
+        db.AuthorizationCodes.Add(code);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<bool> RedeemCodeAsync(CodeRedemption redemption, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var redeemed = await db.AuthorizationCodes
+            .Where(c => c.Id == redemption.CodeId && c.RedeemedAt == null)
+            .ExecuteUpdateAsync(c => c
+                .SetProperty(x => x.RedeemedAt, redemption.RedeemedAt)
+                .SetProperty(x => x.IssuedAccessTokenId, redemption.AccessTokenId)
+                .SetProperty(x => x.IssuedRefreshTokenFamily, redemption.Refresh == null ? null : redemption.Refresh.FamilyId), cancellationToken);
+        if (redeemed == 0)
+            return false;
+        if (redemption.Refresh is { } refresh)
+        {
+            db.RefreshTokens.Add(refresh);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RotateRefreshTokenAsync(RefreshRotation rotation, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var consumed = await db.RefreshTokens
+            .Where(t => t.Id == rotation.ConsumedId && t.ConsumedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, rotation.ConsumedAt), cancellationToken);
+        if (consumed == 0)
+            return false;
+        db.RefreshTokens.Add(rotation.Next);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+}
+
+internal static class GrantStoreRegistration
+{
+    /// <summary>The store for the context's provider; the SQLite writer is one per application.</summary>
+    public static IServiceCollection AddGrantStore(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteGrantWriter>();
+        services.AddSingleton<SqliteGrantReaders>();
+        services.AddScoped<IGrantStore>(provider => provider.GetRequiredService<IdpDbContext>() switch
+        {
+            SqliteIdpDbContext db => new SqliteGrantStore(db, provider.GetRequiredService<SqliteGrantWriter>(), provider.GetRequiredService<SqliteGrantReaders>()),
+            PostgresIdpDbContext db => new PostgresGrantStore(db),
+            var db => new EfGrantStore(db),
+        });
+        return services;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Idp.Data;
+using Idp.Data.Entities;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Token.Storage;
+
+/// <summary>
+/// SQLite: the grants' lookups by key, on connections of their own whose statements are prepared once. Through EF
+/// Core each lookup opened a pooled connection (registering EF Core's SQL functions again) and had SQLite compile
+/// its statement again, a third of a refresh's CPU time. Readers are taken per lookup and returned; in WAL mode
+/// they read concurrently with each other and with the writer, and each lookup sees every committed write.
+/// </summary>
+internal sealed class SqliteGrantReaders : IDisposable
+{
+    private readonly ConcurrentBag<Reader> _idle = [];
+
+    public Redeemable<AuthorizationCode>? FindCode(IdpDbContext db, string id) => Use(db, reader => reader.FindCode(id));
+
+    public Redeemable<RefreshToken>? FindRefreshToken(IdpDbContext db, string id) => Use(db, reader => reader.FindRefreshToken(id));
+
+    private T Use<T>(IdpDbContext db, Func<Reader, T> lookup)
+    {
+        if (!_idle.TryTake(out var reader))
+            reader = new Reader(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString(), db.GrantSql());
+        T result;
+        try
+        {
+            result = lookup(reader);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+        // At most as many as lookups ran at once, which the thread pool bounds.
+        _idle.Add(reader);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var reader))
+            reader.Dispose();
+    }
+
+    private sealed class Reader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly GrantSql _sql;
+        private readonly SqliteCommand _code;
+        private readonly SqliteCommand _refreshToken;
+
+        public Reader(string connectionString, GrantSql sql)
+        {
+            _sql = sql;
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            using (var settings = _connection.CreateCommand())
+            {
+                settings.CommandText = $"PRAGMA busy_timeout = {(_connection.DefaultTimeout > 0 ? _connection.DefaultTimeout * 1000 : 30_000)};";
+                settings.ExecuteNonQuery();
+            }
+            _code = _connection.CreateCommand();
+            _code.CommandText = sql.SelectCodeWithUser;
+            _refreshToken = _connection.CreateCommand();
+            _refreshToken.CommandText = sql.SelectRefreshTokenWithUser;
+        }
+
+        public Redeemable<AuthorizationCode>? FindCode(string id)
+        {
+            using var reader = Execute(_code, id);
+            return _sql.ReadCodeWithUser(reader);
+        }
+
+        public Redeemable<RefreshToken>? FindRefreshToken(string id)
+        {
+            using var reader = Execute(_refreshToken, id);
+            return _sql.ReadRefreshTokenWithUser(reader);
+        }
+
+        private SqliteDataReader Execute(SqliteCommand command, string id)
+        {
+            command.Parameters.Clear();
+            _sql.BindKey(command, id);
+            return command.ExecuteReader();
+        }
+
+        public void Dispose()
+        {
+            _code.Dispose();
+            _refreshToken.Dispose();
+            _connection.Dispose();
+        }
+    }
+}

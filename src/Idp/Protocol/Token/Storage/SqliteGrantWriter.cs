@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using Idp.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.Protocol.Token.Storage;
+
+/// <summary>
+/// SQLite's grant writes, run by one loop on a connection of its own, in groups: the loop takes every write queued
+/// meanwhile (up to <see cref="MaxGroup"/>), runs them in one transaction with statements prepared once, commits
+/// once and then completes them all. SQLite admits one writer anyway; with one write per transaction the writer's
+/// turn was mostly EF Core's work and the hand-over to the next waiting request, and it bounded the code flow and
+/// refresh. A write's task completes only after its group's commit, so an acknowledged token is stored.
+/// <para>
+/// The loop takes the same writer turn as EF Core's writers in this process (<see cref="SqliteWriteGate"/>), and
+/// SQLite's busy timeout covers other processes on the same file. If a statement fails, the group is rolled back
+/// and its writes run again one transaction each, so the failure reaches only the write that caused it.
+/// </para>
+/// </summary>
+internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logger) : IAsyncDisposable
+{
+    public const int MaxGroup = 128;
+
+    private readonly Channel<Job> _jobs = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+
+    /// <summary>Queues a write and completes when it is committed (or has failed). Once queued, it runs even if the caller gives up.</summary>
+    public Task<bool> WriteAsync(IdpDbContext db, Func<SqliteGrantStatements, bool> write)
+    {
+        EnsureStarted(db);
+        var job = new Job(write);
+        if (!_jobs.Writer.TryWrite(job))
+            throw new ObjectDisposedException(nameof(SqliteGrantWriter), "The application is stopping.");
+        return job.Task;
+    }
+
+    private void EnsureStarted(IdpDbContext db)
+    {
+        if (_loop is not null)
+            return;
+        lock (_startLock)
+        {
+            if (_loop is not null)
+                return;
+            var connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
+            var sql = db.GrantSql();
+            _loop = Task.Run(() => RunAsync(connectionString, sql));
+        }
+    }
+
+    private async Task RunAsync(string connectionString, GrantSql sql)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        using var statements = new SqliteGrantStatements(connection, sql);
+        var group = new List<Job>(MaxGroup);
+        while (await _jobs.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && _jobs.Reader.TryRead(out var job))
+                group.Add(job);
+            try
+            {
+                statements.EnsureOpen();
+                using (await SqliteWriteGate.EnterAsync(connection, CancellationToken.None))
+                {
+                    if (!RunGroup(statements, group))
+                        foreach (var job in group)
+                            RunGroup(statements, [job]);
+                }
+            }
+            catch (Exception exception)
+            {
+                // The connection could not be opened: every write of the group fails, the loop goes on.
+                foreach (var job in group)
+                    job.TrySetException(exception);
+            }
+            group.Clear();
+        }
+    }
+
+    /// <summary>Runs the writes in one transaction. False when a statement failed in a group of several (rolled back, nothing completed).</summary>
+    private bool RunGroup(SqliteGrantStatements statements, List<Job> group)
+    {
+        var results = new bool[group.Count];
+        try
+        {
+            statements.Begin();
+            for (var i = 0; i < group.Count; i++)
+                results[i] = group[i].Write(statements);
+            statements.Commit();
+        }
+        catch (Exception exception)
+        {
+            statements.RollbackQuietly();
+            if (group.Count > 1)
+                return false;
+            Log.GrantWriteFailed(logger, exception);
+            group[0].TrySetException(exception);
+            return true;
+        }
+        for (var i = 0; i < group.Count; i++)
+            group[i].TrySetResult(results[i]);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _jobs.Writer.TryComplete();
+        if (_loop is not null)
+            await _loop;
+    }
+
+    private sealed class Job(Func<SqliteGrantStatements, bool> write) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Func<SqliteGrantStatements, bool> Write => write;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1110, Level = LogLevel.Error, Message = "A grant write failed in SQLite")]
+        public static partial void GrantWriteFailed(ILogger logger, Exception exception);
+    }
+}
