@@ -22,6 +22,10 @@ public sealed class SessionService(
     IMemoryCache cache,
     ILogger<SessionService> logger)
 {
+    // Compiled once: every authorization with a session runs it. Tracked, as step-up and sign-out change the session.
+    private static readonly Func<IdpDbContext, string, Task<UserSession?>> SessionById =
+        EF.CompileAsyncQuery((IdpDbContext db, string id) => db.UserSessions.FirstOrDefault(s => s.Id == id));
+
     public const string Scheme = "Idp.Session";
     public const string CookieName = "idp.session";
     private const string ItemKey = "Idp.Session.Current";
@@ -102,7 +106,7 @@ public sealed class SessionService(
         if (sessionId is not null)
         {
             var now = clock.GetUtcNow();
-            session = await db.UserSessions.FirstOrDefaultAsync(s => s.Id == sessionId);
+            session = await SessionById(db, sessionId);
             if (session is null || session.SubjectId != subject || session.EndedAt is not null || session.ExpiresAt <= now)
                 session = null;
         }

@@ -1,11 +1,16 @@
-using Microsoft.EntityFrameworkCore;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using Idp.Authentication;
+using Idp.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Factors;
 
 /// <summary>All second factors: lists a user's factors across kinds and the level they can reach.</summary>
-public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
+public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbContext db)
 {
+    private static readonly ConcurrentDictionary<string, Func<IdpDbContext, string, CancellationToken, Task<bool>>> HasAnyOfKinds = new();
+
     public IReadOnlyList<ISecondFactor> All { get; } = factors.OrderBy(f => f.IsFallback).ThenBy(f => f.Kind).ToList();
 
     public ISecondFactor? Get(FactorKind kind) => All.FirstOrDefault(f => f.Kind == kind);
@@ -29,9 +34,35 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors)
         return result.OrderByDescending(f => f.LastUsedAt ?? f.CreatedAt).ToList();
     }
 
-    /// <summary>Whether the user has any real (non-fallback) factor: one query over every kind.</summary>
-    public async Task<bool> HasPrimaryAsync(string subjectId, CancellationToken cancellationToken = default) =>
-        await All.Where(f => !f.IsFallback).Select(f => f.EnrolledBy(subjectId)).Aggregate(Queryable.Concat).AnyAsync(cancellationToken);
+    /// <summary>
+    /// Whether the user has any real (non-fallback) factor: one query over every kind, compiled once for the set of
+    /// kinds (the sign-in decision asks this on most authorizations; building and looking up the query cost more than running it).
+    /// </summary>
+    public Task<bool> HasPrimaryAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        var primary = All.Where(f => !f.IsFallback).ToList();
+        var query = HasAnyOfKinds.GetOrAdd(string.Join(',', primary.Select(f => (int)f.Kind)), static (_, kinds) => CompileHasAny(kinds), primary);
+        return query(db, subjectId, cancellationToken);
+    }
+
+    /// <summary><c>(db, subject, _) =&gt; kind1(db, subject).Concat(kind2(db, subject))… .Any()</c>, with each kind's query inlined.</summary>
+    private static Func<IdpDbContext, string, CancellationToken, Task<bool>> CompileHasAny(IReadOnlyList<ISecondFactor> kinds)
+    {
+        var db = Expression.Parameter(typeof(IdpDbContext), "db");
+        var subject = Expression.Parameter(typeof(string), "subjectId");
+        var cancellation = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
+        var union = kinds
+            .Select(kind => new ParameterSwap(kind.EnrolledBy.Parameters[0], db, kind.EnrolledBy.Parameters[1], subject).Visit(kind.EnrolledBy.Body))
+            .Aggregate((left, right) => Expression.Call(typeof(Queryable), nameof(Queryable.Concat), [typeof(string)], left, right));
+        var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(string)], union);
+        return EF.CompileAsyncQuery(Expression.Lambda<Func<IdpDbContext, string, CancellationToken, bool>>(any, db, subject, cancellation));
+    }
+
+    private sealed class ParameterSwap(ParameterExpression db, ParameterExpression toDb, ParameterExpression subject, ParameterExpression toSubject) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == db ? toDb : node == subject ? toSubject : base.VisitParameter(node);
+    }
 
     /// <summary>The highest level the user's factors reach: a fallback alone reaches nothing beyond the password.</summary>
     public async Task<AuthenticationLevel> ReachableLevelAsync(string subjectId, CancellationToken cancellationToken = default) =>

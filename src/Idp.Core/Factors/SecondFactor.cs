@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using Idp.Authentication;
+using Idp.Data;
 
 namespace Idp.Factors;
 
@@ -66,8 +68,11 @@ public interface ISecondFactor
 
     Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default);
 
-    /// <summary>The user's id once per factor of this kind they have: composable with the other kinds into one query.</summary>
-    IQueryable<string> EnrolledBy(string subjectId);
+    /// <summary>
+    /// The user's id once per factor of this kind they have, as a query of the context and the user's id: the
+    /// registry joins every kind's into one query and compiles it once (<see cref="FactorRegistry.HasPrimaryAsync"/>).
+    /// </summary>
+    Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; }
 
     /// <summary>Removes one; false when it is not the user's.</summary>
     Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default);

@@ -22,7 +22,7 @@ public sealed class ApprovalTransactionTests
         public string ChallengePath => "/signin/failing";
         public string? EnrolPath => null;
         public Task<IReadOnlyList<FactorInfo>> ListAsync(string subjectId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<FactorInfo>>([]);
-        public IQueryable<string> EnrolledBy(string subjectId) => Enumerable.Empty<string>().AsQueryable();
+        public System.Linq.Expressions.Expression<Func<Idp.Data.IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) => db.UserFactors.Where(f => false).Select(f => f.SubjectId);
         public Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) => Task.FromResult(false);
         public Task<int> RemoveAllAsync(string subjectId, CancellationToken cancellationToken = default) => throw new InvalidOperationException("factor store unavailable");
     }

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Linq.Expressions;
 using Idp.Authentication;
 using Idp.Configuration;
+using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -25,7 +27,6 @@ public sealed record PasskeyOutcome(bool Succeeded, string? Error = null, IReadO
 /// </summary>
 public sealed class PasskeyAuthenticators(
     UserManager<IdpUser> users,
-    Data.IdpDbContext db,
     IPasskeyHandler<IdpUser> handler,
     IDataProtectionProvider dataProtection,
     Metadata.PasskeyMetadata metadata,
@@ -81,7 +82,7 @@ public sealed class PasskeyAuthenticators(
             .ToList();
     }
 
-    public IQueryable<string> EnrolledBy(string subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
         db.UserPasskeys.Where(p => p.UserId == subjectId).Select(p => p.UserId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default)

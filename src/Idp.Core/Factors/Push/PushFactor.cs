@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Idp.Authentication;
 using Idp.Data;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed class PushFactor(IdpDbContext db, PushDeviceCredentials credential
             .Select(c => new FactorInfo(c.Id, FactorKind.Push, c.DeviceName, c.CreatedAt, c.LastUsedAt, false, null))
             .ToListAsync(cancellationToken);
 
-    public IQueryable<string> EnrolledBy(string subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
         db.PushCredentials.Where(c => c.SubjectId == subjectId).Select(c => c.SubjectId);
 
     public Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using Idp.Accounts;
 using Idp.Authentication;
@@ -40,7 +41,7 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
         return [new FactorInfo(InfoId, FactorKind.RecoveryCode, "", codes.Min(c => c.CreatedAt), codes.Max(c => c.UsedAt), false, remaining)];
     }
 
-    public IQueryable<string> EnrolledBy(string subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
         db.RecoveryCodes.Where(c => c.SubjectId == subjectId && c.UsedAt == null).Select(c => c.SubjectId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using Idp.Accounts;
 using Idp.Authentication;
@@ -60,7 +61,7 @@ public sealed class TotpAuthenticators(
             .Select(f => new FactorInfo(f.Id, f.Kind, f.Name, f.CreatedAt, f.LastUsedAt, f.LockedAt != null, null))
             .ToListAsync(cancellationToken);
 
-    public IQueryable<string> EnrolledBy(string subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
         db.UserFactors.Where(f => f.SubjectId == subjectId && f.Kind == FactorKind.Totp).Select(f => f.SubjectId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
