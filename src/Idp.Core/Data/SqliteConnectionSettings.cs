@@ -38,12 +38,16 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     {
         if (connection is not SqliteConnection { Handle: { } handle } sqlite || Configured.TryGetValue(handle, out _))
             return;
-        using (var command = sqlite.CreateCommand())
-        {
-            var busyTimeoutMs = sqlite.DefaultTimeout > 0 ? sqlite.DefaultTimeout * 1000 : 30_000;
-            command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
-            command.ExecuteNonQuery();
-        }
+        Configure(sqlite);
         Configured.AddOrUpdate(handle, Marker);
+    }
+
+    /// <summary>Applies the settings to an open connection that EF Core does not manage (the grant writer's and readers').</summary>
+    public static void Configure(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        var busyTimeoutMs = connection.DefaultTimeout > 0 ? connection.DefaultTimeout * 1000 : 30_000;
+        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+        command.ExecuteNonQuery();
     }
 }

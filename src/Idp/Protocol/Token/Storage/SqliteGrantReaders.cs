@@ -57,11 +57,7 @@ internal sealed class SqliteGrantReaders : IDisposable
             _sql = sql;
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
-            using (var settings = _connection.CreateCommand())
-            {
-                settings.CommandText = $"PRAGMA busy_timeout = {(_connection.DefaultTimeout > 0 ? _connection.DefaultTimeout * 1000 : 30_000)};";
-                settings.ExecuteNonQuery();
-            }
+            SqliteConnectionSettings.Configure(_connection);
             _code = _connection.CreateCommand();
             _code.CommandText = sql.SelectCodeWithUser;
             _refreshToken = _connection.CreateCommand();

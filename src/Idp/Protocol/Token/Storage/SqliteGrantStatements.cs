@@ -1,4 +1,5 @@
 using System.Data;
+using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.Data.Sqlite;
 
@@ -48,10 +49,7 @@ internal sealed class SqliteGrantStatements(SqliteConnection connection, GrantSq
         if (connection.State == ConnectionState.Open)
             return;
         connection.Open();
-        using var settings = connection.CreateCommand();
-        var busyTimeoutMs = connection.DefaultTimeout > 0 ? connection.DefaultTimeout * 1000 : 30_000;
-        settings.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
-        settings.ExecuteNonQuery();
+        SqliteConnectionSettings.Configure(connection);
     }
 
     public void Begin() => _begin.ExecuteNonQuery();

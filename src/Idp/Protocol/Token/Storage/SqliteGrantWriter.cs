@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Idp.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +21,8 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
 {
     public const int MaxGroup = 128;
 
-    private readonly Channel<Job> _jobs = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    // Blocking, not a channel: the loop's thread waits on it directly, where a channel would wake it through the thread pool.
+    private readonly BlockingCollection<Job> _jobs = [];
     private readonly Lock _startLock = new();
     private Task? _loop;
 
@@ -30,8 +31,14 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
     {
         EnsureStarted(db);
         var job = new Job(write);
-        if (!_jobs.Writer.TryWrite(job))
+        try
+        {
+            _jobs.Add(job);
+        }
+        catch (InvalidOperationException)
+        {
             throw new ObjectDisposedException(nameof(SqliteGrantWriter), "The application is stopping.");
+        }
         return job.Task;
     }
 
@@ -45,23 +52,33 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
                 return;
             var connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
             var sql = db.GrantSql();
-            _loop = Task.Run(() => RunAsync(connectionString, sql));
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // A thread of its own: on the thread pool, each wake-up of the loop waited in the pool's queue behind the
+            // requests, and the writes waited with it.
+            new Thread(() =>
+            {
+                Run(connectionString, sql);
+                stopped.SetResult();
+            })
+            { IsBackground = true, Name = "SQLite grant writer" }.Start();
+            _loop = stopped.Task;
         }
     }
 
-    private async Task RunAsync(string connectionString, GrantSql sql)
+    private void Run(string connectionString, GrantSql sql)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        using var connection = new SqliteConnection(connectionString);
         using var statements = new SqliteGrantStatements(connection, sql);
         var group = new List<Job>(MaxGroup);
-        while (await _jobs.Reader.WaitToReadAsync())
+        while (_jobs.TryTake(out var first, Timeout.Infinite))
         {
-            while (group.Count < MaxGroup && _jobs.Reader.TryRead(out var job))
+            group.Add(first);
+            while (group.Count < MaxGroup && _jobs.TryTake(out var job))
                 group.Add(job);
             try
             {
                 statements.EnsureOpen();
-                using (await SqliteWriteGate.EnterAsync(connection, CancellationToken.None))
+                using (SqliteWriteGate.EnterAsync(connection, CancellationToken.None).AsTask().GetAwaiter().GetResult())
                 {
                     if (!RunGroup(statements, group))
                         foreach (var job in group)
@@ -105,9 +122,10 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
 
     public async ValueTask DisposeAsync()
     {
-        _jobs.Writer.TryComplete();
+        _jobs.CompleteAdding();
         if (_loop is not null)
             await _loop;
+        _jobs.Dispose();
     }
 
     private sealed class Job(Func<SqliteGrantStatements, bool> write) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
