@@ -23,6 +23,8 @@ Options:
   --quick        DURATION=3 WARMUP=1 RUNS=1 (a smoke test, not a measurement)
   --profile W    measure only workload W at 64 connections while dotnet-trace samples Idp's threads, then
                  print the frames that take the most time (bench/profile.py); the trace stays in the results
+  --signin       measure password sign-ins through the form (bench/signin_load.py, WORKERS=8) instead of the
+                 harness' workloads; with --profile signin, also profile them (share of the password hash)
   --with-peer    also measure ../shared/bench/peer-oidc-provider with the same settings, then print
                  both tables and the Idp/peer ratio at 64 connections against the targets
   -h, --help     this text
@@ -33,6 +35,7 @@ ALG=${ALG:-RS256}
 DATABASE=sqlite
 WITH_PEER=0
 PROFILE=
+SIGNIN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) DATABASE=postgres ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --alg=*) ALG=${1#--alg=} ;;
     --quick) export DURATION=3 WARMUP=1 RUNS=1 ;;
     --with-peer) WITH_PEER=1 ;;
+    --signin) SIGNIN=1 ;;
     --profile) [ $# -ge 2 ] || { echo "run.sh: --profile needs a workload" >&2; exit 2; }; PROFILE=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -48,7 +52,11 @@ while [ $# -gt 0 ]; do
 done
 case "$ALG" in RS256|ES256) ;; *) echo "run.sh: --alg must be RS256 or ES256, not '$ALG'" >&2; exit 2 ;; esac
 export ALG
-if [ -n "$PROFILE" ]; then
+[ "$PROFILE" = signin ] && SIGNIN=1
+[ "$SIGNIN" = 1 ] && [ "$WITH_PEER" = 1 ] && { echo "run.sh: --signin measures Idp only (the peer has no password form)" >&2; exit 2; }
+if [ "$SIGNIN" = 1 ]; then
+  export DURATION=${DURATION:-20} WARMUP=${WARMUP:-5}
+elif [ -n "$PROFILE" ]; then
   export WORKLOADS=$PROFILE CONNS=64 RUNS=1 RETRIES=0
   export DURATION=${DURATION:-20} WARMUP=${WARMUP:-5}
 fi
@@ -243,12 +251,24 @@ if [ -n "$PROFILE" ]; then
   TRACE_PID=$!
   sleep 2
 fi
-run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
-  SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
-  || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
+if [ "$SIGNIN" = 1 ]; then
+  ISSUER="$ISSUER" BENCH_LOGIN="$BENCH_LOGIN" BENCH_PASSWORD="$BENCH_PASSWORD" python3 "$BENCH_DIR/signin_load.py" \
+    | tee "$RUN_DIR/signin.md" || die "signin_load.py failed against Idp (log: $RUN_DIR/idp.log)"
+else
+  run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
+    SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
+    || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
+fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || die "dotnet-trace failed (see $RUN_DIR/trace.log)"
-  python3 "$BENCH_DIR/profile.py" "$RUN_DIR/idp.speedscope.json" | tee "$RUN_DIR/profile.md"
+  # For sign-ins, the share of the password hash (PasswordHasher) among the running samples is the figure.
+  python3 "$BENCH_DIR/profile.py" "$RUN_DIR/idp.speedscope.json" $([ "$SIGNIN" = 1 ] && echo --match PasswordHasher) \
+    | tee "$RUN_DIR/profile.md"
+fi
+if [ "$SIGNIN" = 1 ]; then
+  stop_idp
+  echo "results: $RUN_DIR" >&2
+  exit 0
 fi
 stop_idp
 IDP_LOG_WARN=$(grep -c '^warn:' "$RUN_DIR/idp.log" || true)
