@@ -7,6 +7,7 @@
 #   bench/run.sh                    # SQLite, RS256, all workloads at 16 and 64 connections
 #   bench/run.sh --alg ES256 --with-peer
 #   bench/run.sh --postgres --quick
+#   bench/run.sh --postgres --alg ES256 --nodes 2   # two Idp nodes on one PostgreSQL behind HAProxy
 #   bench/run.sh --alg ES256 --profile refresh   # CPU profile of one workload (dotnet-trace), top frames printed
 #
 # bench.py settings pass through as environment variables (DURATION, WARMUP, RUNS, CONNS, WORKLOADS,
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 
 Options:
@@ -25,6 +26,9 @@ Options:
                  print the frames that take the most time (bench/profile.py); the trace stays in the results
   --signin       measure password sign-ins through the form (bench/signin_load.py, WORKERS=8) instead of the
                  harness' workloads; with --profile signin, also profile them (share of the password hash)
+  --nodes N      1 (default) or 2, only with --postgres: with 2, two Idp nodes (Production, ports IDP_PORT+1
+                 and IDP_PORT+2) share the database behind HAProxy (round robin) on IDP_PORT, the issuer;
+                 server CPU/RSS in the table are node 1's, both nodes' are printed at the end
   --with-peer    also measure ../shared/bench/peer-oidc-provider with the same settings, then print
                  both tables and the Idp/peer ratio at 64 connections against the targets
   -h, --help     this text
@@ -36,6 +40,7 @@ DATABASE=sqlite
 WITH_PEER=0
 PROFILE=
 SIGNIN=0
+NODES=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) DATABASE=postgres ;;
@@ -44,6 +49,8 @@ while [ $# -gt 0 ]; do
     --quick) export DURATION=3 WARMUP=1 RUNS=1 ;;
     --with-peer) WITH_PEER=1 ;;
     --signin) SIGNIN=1 ;;
+    --nodes) [ $# -ge 2 ] || { echo "run.sh: --nodes needs 1 or 2" >&2; exit 2; }; NODES=$2; shift ;;
+    --nodes=*) NODES=${1#--nodes=} ;;
     --profile) [ $# -ge 2 ] || { echo "run.sh: --profile needs a workload" >&2; exit 2; }; PROFILE=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -52,6 +59,14 @@ while [ $# -gt 0 ]; do
 done
 case "$ALG" in RS256|ES256) ;; *) echo "run.sh: --alg must be RS256 or ES256, not '$ALG'" >&2; exit 2 ;; esac
 export ALG
+case "$NODES" in 1|2) ;; *) echo "run.sh: --nodes must be 1 or 2, not '$NODES'" >&2; exit 2 ;; esac
+if [ "$NODES" = 2 ] && [ "$DATABASE" != postgres ]; then
+  echo "run.sh: --nodes 2 needs --postgres (the nodes share one PostgreSQL database; SQLite is for one node)" >&2
+  exit 2
+fi
+# bench.py repeats a run when processes other than the server (node 1) and wrk were busy: with two nodes,
+# node 2 and HAProxy always are, so no repeats unless RETRIES says so.
+[ "$NODES" = 1 ] || export RETRIES=${RETRIES:-0}
 [ "$PROFILE" = signin ] && SIGNIN=1
 [ "$SIGNIN" = 1 ] && [ "$WITH_PEER" = 1 ] && { echo "run.sh: --signin measures Idp only (the peer has no password form)" >&2; exit 2; }
 if [ "$SIGNIN" = 1 ]; then
@@ -81,24 +96,23 @@ PGBIN=/usr/lib/postgresql/15/bin
 PGPORT=${PGPORT:-55432}
 
 STAMP=$(date +%Y%m%d-%H%M%S)
-RUN_DIR="$BENCH_DIR/results/$STAMP-$(echo "$ALG" | tr 'A-Z' 'a-z')-$DATABASE"
+RUN_DIR="$BENCH_DIR/results/$STAMP-$(echo "$ALG" | tr 'A-Z' 'a-z')-$DATABASE$([ "$NODES" = 1 ] || echo "-${NODES}nodes")"
 mkdir -p "$RUN_DIR"
 TMP=$(mktemp -d /tmp/idp-bench.XXXXXX)
+IDP_PIDS=()   # every Idp started (the seed start, then the measured node or nodes); IDP_PID is the latest
 IDP_PID=
+LB_PID=
 CHILD_PID=
 PG_STARTED=0
+
+stop_pid() { if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "$CHILD_PID" ] && kill -0 "$CHILD_PID" 2>/dev/null; then
-    kill "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  if [ -n "$IDP_PID" ] && kill -0 "$IDP_PID" 2>/dev/null; then
-    kill "$IDP_PID" 2>/dev/null || true
-    wait "$IDP_PID" 2>/dev/null || true
-  fi
+  stop_pid "$CHILD_PID"
+  stop_pid "$LB_PID"
+  for pid in "${IDP_PIDS[@]}"; do stop_pid "$pid"; done
   if [ "$PG_STARTED" = 1 ]; then
     runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -124,6 +138,9 @@ run_logged() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# --nodes 2: start_haproxy, check_session_on_every_node, nodes_stats_start, nodes_stats.
+. "$BENCH_DIR/nodes.sh"
+
 # ------------------------------------------------------------------ tools
 if ! command -v wrk >/dev/null; then
   say "installing wrk (apt)"
@@ -134,6 +151,11 @@ if [ "$DATABASE" = postgres ] && [ ! -x "$PGBIN/initdb" ]; then
   say "installing PostgreSQL 15 (apt package postgresql)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   [ -x "$PGBIN/initdb" ] || die "no $PGBIN/initdb after installing postgresql"
+fi
+if [ "$NODES" = 2 ] && ! command -v haproxy >/dev/null; then
+  say "installing haproxy (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+  command -v haproxy >/dev/null || die "no haproxy after installing it"
 fi
 if [ "$WITH_PEER" = 1 ] && [ ! -d "$SHARED/peer-oidc-provider/node_modules" ]; then
   say "installing the peer's Node packages (npm ci)"
@@ -176,10 +198,11 @@ else
 fi
 
 # ------------------------------------------------------------------ Idp
-# The benchmark configuration, as environment variables (ASP.NET Core's Section__Key form).
+# The benchmark configuration, as environment variables (ASP.NET Core's Section__Key form). Every node gets the
+# same: the issuer (HAProxy's address with --nodes 2), the key-encryption key and the database, which also holds
+# the data-protection keys (cookies, antiforgery) and the signing keys.
 KEK=$(head -c 32 /dev/urandom | base64)
 idp_env=(
-  "ASPNETCORE_URLS=$ISSUER"
   "Idp__Issuer=$ISSUER"
   "Idp__Database__Provider=$DB_PROVIDER"
   "Idp__Database__ConnectionString=$DB_CONNECTION"
@@ -201,16 +224,24 @@ idp_env=(
   "Idp__Clients__0__SigningAlgorithm=$ALG"
 )
 
-# start_idp ENVIRONMENT LOGFILE [more KEY=VALUE]: starts Idp in the background, sets IDP_PID, waits for discovery.
+# start_idp PORT ENVIRONMENT LOGFILE [more KEY=VALUE]: starts Idp on 127.0.0.1:PORT in the background and sets
+# IDP_PID (wait_idp waits for it), so that several nodes can start at once.
 start_idp() {
-  local environment=$1 log=$2
-  shift 2
-  port_in_use "$IDP_PORT" && die "127.0.0.1:$IDP_PORT is already in use (another Idp?); set IDP_PORT to another port"
-  (cd "$OUT_DIR" && exec env "${idp_env[@]}" "ASPNETCORE_ENVIRONMENT=$environment" "$@" dotnet Idp.dll) >"$log" 2>&1 &
+  local port=$1 environment=$2 log=$3
+  shift 3
+  port_in_use "$port" && die "127.0.0.1:$port is already in use (another Idp?); set IDP_PORT to another port"
+  (cd "$OUT_DIR" && exec env "${idp_env[@]}" "ASPNETCORE_URLS=http://127.0.0.1:$port" \
+    "ASPNETCORE_ENVIRONMENT=$environment" "$@" dotnet Idp.dll) >"$log" 2>&1 &
   IDP_PID=$!
+  IDP_PIDS+=("$IDP_PID")
+}
+
+# wait_idp PID PORT LOGFILE: until that Idp answers discovery.
+wait_idp() {
+  local pid=$1 port=$2 log=$3
   for _ in $(seq 600); do
-    curl -sf -o /dev/null "$ISSUER/.well-known/openid-configuration" && return 0
-    kill -0 "$IDP_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "Idp exited during start-up (log: $log)"; }
+    curl -sf -o /dev/null "http://127.0.0.1:$port/.well-known/openid-configuration" && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$log" >&2; die "Idp exited during start-up (log: $log)"; }
     sleep 0.1
   done
   tail -n 40 "$log" >&2
@@ -218,47 +249,71 @@ start_idp() {
 }
 
 stop_idp() {
-  if [ -n "$IDP_PID" ]; then
-    kill "$IDP_PID" 2>/dev/null || true
-    wait "$IDP_PID" 2>/dev/null || true
-    IDP_PID=
-  fi
+  stop_pid "$LB_PID"
+  LB_PID=
+  for pid in "${IDP_PIDS[@]}"; do stop_pid "$pid"; done
+  IDP_PIDS=()
+  IDP_PID=
 }
 
 # 1. Seed: one start in Development with the demo data, which creates the benchmark user in the fresh
-#    database (plus migrations, the client and signing keys); the binary's Production behaviour is untouched.
+#    database (plus migrations, the client, signing keys and the data-protection key ring); the binary's
+#    Production behaviour is untouched.
 say "seeding the benchmark user (one start in Development with Idp:SeedDemoData)"
-start_idp Development "$RUN_DIR/idp-seed.log" "Idp__SeedDemoData=true" "Logging__LogLevel__Default=Information"
+start_idp "$IDP_PORT" Development "$RUN_DIR/idp-seed.log" "Idp__SeedDemoData=true" "Logging__LogLevel__Default=Information"
+wait_idp "$IDP_PID" "$IDP_PORT" "$RUN_DIR/idp-seed.log"
 stop_idp
 
-# 2. The measured server: Production, logging at Warning.
-say "starting Idp (Production, $DB_LABEL, $ALG) on $ISSUER; log: $RUN_DIR/idp.log"
-start_idp Production "$RUN_DIR/idp.log" "Logging__LogLevel__Default=Warning"
+# 2. The measured server: Production, logging at Warning; one node on the issuer's port, or two nodes on the
+#    next ports behind HAProxy on the issuer's port (bench/nodes.sh).
+if [ "$NODES" = 1 ]; then
+  NODE_PORTS=("$IDP_PORT")
+  IDP_LOGS=("$RUN_DIR/idp.log")
+else
+  NODE_PORTS=($((IDP_PORT + 1)) $((IDP_PORT + 2)))
+  IDP_LOGS=("$RUN_DIR/idp-node1.log" "$RUN_DIR/idp-node2.log")
+fi
+NODE_PIDS=()
+say "starting Idp (Production, $DB_LABEL, $ALG) on 127.0.0.1:${NODE_PORTS[*]}; log: ${IDP_LOGS[*]}"
+for i in "${!NODE_PORTS[@]}"; do
+  start_idp "${NODE_PORTS[$i]}" Production "${IDP_LOGS[$i]}" "Logging__LogLevel__Default=Warning"
+  NODE_PIDS+=("$IDP_PID")
+done
+for i in "${!NODE_PORTS[@]}"; do wait_idp "${NODE_PIDS[$i]}" "${NODE_PORTS[$i]}" "${IDP_LOGS[$i]}"; done
+[ "$NODES" = 1 ] || start_haproxy
 
 say "signing in through $ISSUER/signin"
 COOKIE=$(python3 "$BENCH_DIR/signin.py" --issuer "$ISSUER" --login "$BENCH_LOGIN" --password "$BENCH_PASSWORD") \
-  || die "sign-in through the form failed (log: $RUN_DIR/idp.log)"
+  || die "sign-in through the form failed (log: ${IDP_LOGS[*]})"
+[ "$NODES" = 1 ] || check_session_on_every_node
 
 DOTNET_VERSION=$(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}')
 IDP_LABEL="Idp $(git -C "$REPO" rev-parse --short HEAD) on ASP.NET Core $DOTNET_VERSION, $DB_LABEL, ALG=$ALG"
+[ "$NODES" = 1 ] || IDP_LABEL="$IDP_LABEL, $NODES nodes behind $HAPROXY_LABEL"
+COMPARE_LABEL=$DB_LABEL
+[ "$NODES" = 1 ] || COMPARE_LABEL="$DB_LABEL, $NODES nodes"
 say "measuring $IDP_LABEL"
 TRACE_PID=
 if [ -n "$PROFILE" ]; then
   # Samples every thread ~100 times a second for the warm-up and the measured run; bench/profile.py keeps the
   # samples of threads that were running (not waiting) and sums them by frame.
-  "$TRACE_TOOL" collect -p "$IDP_PID" --profile dotnet-sampled-thread-time --format Speedscope \
+  "$TRACE_TOOL" collect -p "${NODE_PIDS[0]}" --profile dotnet-sampled-thread-time --format Speedscope \
     --duration "00:00:00:$((WARMUP + DURATION + 5))" -o "$RUN_DIR/idp.nettrace" >"$RUN_DIR/trace.log" 2>&1 &
   TRACE_PID=$!
   sleep 2
 fi
+[ "$NODES" = 1 ] || nodes_stats_start
 if [ "$SIGNIN" = 1 ]; then
   ISSUER="$ISSUER" BENCH_LOGIN="$BENCH_LOGIN" BENCH_PASSWORD="$BENCH_PASSWORD" python3 "$BENCH_DIR/signin_load.py" \
-    | tee "$RUN_DIR/signin.md" || die "signin_load.py failed against Idp (log: $RUN_DIR/idp.log)"
+    | tee "$RUN_DIR/signin.md" || die "signin_load.py failed against Idp (log: ${IDP_LOGS[*]})"
 else
+  # bench.py samples the CPU and RSS of one process: with two nodes, node 1's (nodes_stats prints both).
   run_logged "$RUN_DIR/idp-bench.log" env ISSUER="$ISSUER" CLIENT_ID="$CLIENT_ID" CLIENT_SECRET="$CLIENT_SECRET" \
-    SERVER_PID="$IDP_PID" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
-    || die "bench.py failed against Idp (log: $RUN_DIR/idp.log)"
+    SERVER_PID="${NODE_PIDS[0]}" COOKIE="$COOKIE" OUT="$RUN_DIR/idp" LABEL="$IDP_LABEL" python3 "$SHARED/bench.py" \
+    || die "bench.py failed against Idp (log: ${IDP_LOGS[*]})"
 fi
+NODES_STATS=
+[ "$NODES" = 1 ] || NODES_STATS=$(nodes_stats)
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || die "dotnet-trace failed (see $RUN_DIR/trace.log)"
   # For sign-ins, the share of the password hash (PasswordHasher) among the running samples is the figure.
@@ -271,8 +326,8 @@ if [ "$SIGNIN" = 1 ]; then
   exit 0
 fi
 stop_idp
-IDP_LOG_WARN=$(grep -c '^warn:' "$RUN_DIR/idp.log" || true)
-IDP_LOG_FAIL=$(grep -c -E '^(fail|crit):' "$RUN_DIR/idp.log" || true)
+IDP_LOG_WARN=$(cat "${IDP_LOGS[@]}" | grep -c '^warn:' || true)
+IDP_LOG_FAIL=$(cat "${IDP_LOGS[@]}" | grep -c -E '^(fail|crit):' || true)
 
 if [ "$WITH_PEER" = 1 ]; then
   port_in_use "${PEER_PORT:-3000}" && die "127.0.0.1:${PEER_PORT:-3000} is in use; the peer needs it (set PEER_PORT)"
@@ -288,7 +343,8 @@ fi
   echo
   python3 "$SHARED/bench.py" --report "$RUN_DIR/idp"
   echo
-  echo "Idp log ($RUN_DIR/idp.log): $IDP_LOG_WARN warnings, $IDP_LOG_FAIL errors"
+  echo "Idp log (${IDP_LOGS[*]}): $IDP_LOG_WARN warnings, $IDP_LOG_FAIL errors"
+  [ -z "$NODES_STATS" ] || printf '\n%s\n' "$NODES_STATS"
   if [ "$WITH_PEER" = 1 ]; then
     echo
     echo "## Peer"
@@ -297,10 +353,10 @@ fi
     echo
     echo "## Idp / peer"
     echo
-    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --peer "$RUN_DIR/peer" --alg "$ALG" --database "$DB_LABEL"
+    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --peer "$RUN_DIR/peer" --alg "$ALG" --database "$COMPARE_LABEL"
   else
     echo
-    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --alg "$ALG" --database "$DB_LABEL"
+    python3 "$BENCH_DIR/compare.py" --idp "$RUN_DIR/idp" --alg "$ALG" --database "$COMPARE_LABEL"
   fi
   echo
   echo "results: $RUN_DIR"
