@@ -6,24 +6,24 @@ namespace Idp.UnitTests.Data;
 public sealed class PostgresConnectionStringsTests
 {
     [Fact]
-    public void Defaults_PrepareStatementsAndSkipTheReset()
+    public void Defaults_SkipTheReset_AndLeaveStatementsUnprepared()
     {
         var prepared = new NpgsqlConnectionStringBuilder(PostgresConnectionStrings.Prepare("Host=db;Database=idp;Username=idp;Password=secret"));
 
-        Assert.Equal(64, prepared.MaxAutoPrepare);
         Assert.True(prepared.NoResetOnClose);
+        Assert.Equal(0, prepared.MaxAutoPrepare);
         Assert.Equal("db", prepared.Host);
         Assert.Equal("secret", prepared.Password);
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
-    [InlineData("Host=db;maxautoprepare=0;noresetonclose=false")]
+    [InlineData("Host=db;Max Auto Prepare=20;No Reset On Close=false")]
+    [InlineData("Host=db;maxautoprepare=20;noresetonclose=false")]
     public void OperatorsSettings_Win(string connectionString)
     {
         var prepared = new NpgsqlConnectionStringBuilder(PostgresConnectionStrings.Prepare(connectionString));
 
-        Assert.Equal(0, prepared.MaxAutoPrepare);
+        Assert.Equal(20, prepared.MaxAutoPrepare);
         Assert.False(prepared.NoResetOnClose);
     }
 }
