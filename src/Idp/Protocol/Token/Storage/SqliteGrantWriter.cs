@@ -24,7 +24,7 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
     // Blocking, not a channel: the loop's thread waits on it directly, where a channel would wake it through the thread pool.
     private readonly BlockingCollection<Job> _jobs = [];
     private readonly Lock _startLock = new();
-    private Task? _loop;
+    private volatile Task? _loop;
 
     /// <summary>Queues a write and completes when it is committed (or has failed). Once queued, it runs even if the caller gives up.</summary>
     public Task<bool> WriteAsync(IdpDbContext db, Func<SqliteGrantStatements, bool> write)
@@ -57,8 +57,14 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
             // requests, and the writes waited with it.
             new Thread(() =>
             {
-                Run(connectionString, sql);
-                stopped.SetResult();
+                try
+                {
+                    Run(connectionString, sql);
+                }
+                finally
+                {
+                    stopped.SetResult();
+                }
             })
             { IsBackground = true, Name = "SQLite grant writer" }.Start();
             _loop = stopped.Task;
