@@ -17,4 +17,8 @@ internal static class SqliteConnectionStrings
         builder.Pooling = true;
         return builder.ToString();
     }
+
+    /// <summary>The same database on a connection of its own, outside the pool (the grant writer's and readers').</summary>
+    public static string Dedicated(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
 }

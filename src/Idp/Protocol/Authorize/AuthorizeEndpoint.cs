@@ -3,6 +3,7 @@ using Idp.Configuration;
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.Protocol.Clients;
+using Idp.Protocol.Token.Storage;
 using Idp.Protocol.Tokens;
 using Idp.Security;
 using Microsoft.AspNetCore.Identity;
@@ -20,7 +21,7 @@ public sealed class AuthorizeEndpoint(
     AuthorizeRequestValidator validator,
     ParkedRequests parked,
     IdpDbContext db,
-    Token.Storage.IGrantStore grants,
+    IGrantStore grants,
     SessionService sessions,
     SignInDecision decision,
     IStepUpPolicy stepUp,

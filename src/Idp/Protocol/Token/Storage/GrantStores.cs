@@ -34,19 +34,25 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
         writer.WriteAsync(db, statements => statements.RotateRefreshToken(rotation));
 }
 
+/// <summary>The lookups through the request's context (compiled queries), on its connection held for the grant.</summary>
+internal abstract class ContextGrantLookups(IdpDbContext db)
+{
+    protected IdpDbContext Db { get; } = db;
+
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(Db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(Db, id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await Db.HoldConnectionAsync(cancellationToken);
+}
+
 /// <summary>
 /// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
 /// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit.
 /// </summary>
-internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
+internal sealed class PostgresGrantStore(IdpDbContext db) : ContextGrantLookups(db), IGrantStore
 {
     private readonly GrantSql _sql = db.GrantSql();
-
-    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
-
-    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
-
-    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
 
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
         ExecuteAsync(_sql.InsertCode, command => _sql.BindCode(command, code), cancellationToken);
@@ -71,41 +77,35 @@ internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
 
     private async Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        await Db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
+            await using var command = Db.Database.GetDbConnection().CreateCommand();
             command.CommandText = text;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction();
             bind(command);
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await Db.Database.CloseConnectionAsync();
         }
     }
 }
 
 /// <summary>SQL Server (no engine to measure or test against here): EF Core's own statements in one transaction.</summary>
-internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
+internal sealed class EfGrantStore(IdpDbContext db) : ContextGrantLookups(db), IGrantStore
 {
-    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(db, id, cancellationToken);
-
-    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(db, id, cancellationToken);
-
-    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
-
     public async Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken)
     {
-        db.AuthorizationCodes.Add(code);
-        await db.SaveChangesAsync(cancellationToken);
+        Db.AuthorizationCodes.Add(code);
+        await Db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<bool> RedeemCodeAsync(CodeRedemption redemption, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var redeemed = await db.AuthorizationCodes
+        await using var transaction = await BeginAsync(cancellationToken);
+        var redeemed = await Db.AuthorizationCodes
             .Where(c => c.Id == redemption.CodeId && c.RedeemedAt == null)
             .ExecuteUpdateAsync(c => c
                 .SetProperty(x => x.RedeemedAt, redemption.RedeemedAt)
@@ -115,8 +115,8 @@ internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
             return false;
         if (redemption.Refresh is { } refresh)
         {
-            db.RefreshTokens.Add(refresh);
-            await db.SaveChangesAsync(cancellationToken);
+            Db.RefreshTokens.Add(refresh);
+            await Db.SaveChangesAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -124,16 +124,23 @@ internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
 
     public async Task<bool> RotateRefreshTokenAsync(RefreshRotation rotation, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var consumed = await db.RefreshTokens
+        await using var transaction = await BeginAsync(cancellationToken);
+        var consumed = await Db.RefreshTokens
             .Where(t => t.Id == rotation.ConsumedId && t.ConsumedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, rotation.ConsumedAt), cancellationToken);
         if (consumed == 0)
             return false;
-        db.RefreshTokens.Add(rotation.Next);
-        await db.SaveChangesAsync(cancellationToken);
+        Db.RefreshTokens.Add(rotation.Next);
+        await Db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    // The insert is the transaction's last step: a savepoint before it (EF Core's default) would only cost two statements.
+    private Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        Db.Database.AutoSavepointsEnabled = false;
+        return Db.Database.BeginTransactionAsync(cancellationToken);
     }
 }
 

@@ -23,7 +23,7 @@ internal sealed class SqliteGrantReaders : IDisposable
     private T Use<T>(IdpDbContext db, Func<Reader, T> lookup)
     {
         if (!_idle.TryTake(out var reader))
-            reader = new Reader(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString(), db.GrantSql());
+            reader = new Reader(SqliteConnectionStrings.Dedicated(db.Database.GetConnectionString()!), db.GrantSql());
         T result;
         try
         {

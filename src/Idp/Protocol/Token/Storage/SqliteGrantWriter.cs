@@ -50,7 +50,7 @@ internal sealed partial class SqliteGrantWriter(ILogger<SqliteGrantWriter> logge
         {
             if (_loop is not null)
                 return;
-            var connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
+            var connectionString = SqliteConnectionStrings.Dedicated(db.Database.GetConnectionString()!);
             var sql = db.GrantSql();
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             // A thread of its own: on the thread pool, each wake-up of the loop waited in the pool's queue behind the
