@@ -12,10 +12,11 @@
 #
 # bench.py settings pass through as environment variables (DURATION, WARMUP, RUNS, CONNS, WORKLOADS,
 # QUIET_WAIT, MAX_OTHER_CPU, ...); so do .NET runtime settings for Idp (DOTNET_gcServer, ...).
+# OPAQUE_USERINFO_TOKENS=0 signs the code flow's access tokens too (by default they are opaque, as the peer's are).
 set -euo pipefail
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 
 Options:
@@ -222,6 +223,9 @@ idp_env=(
   "Idp__Clients__0__AllowedScopes__3=offline_access"
   "Idp__Clients__0__AllowedScopes__4=api"
   "Idp__Clients__0__SigningAlgorithm=$ALG"
+  # Like the peer's configuration: the code flow's access token (scopes openid offline_access, for userinfo only) is
+  # opaque, the client_credentials token (scope api) a signed JWT. OPAQUE_USERINFO_TOKENS=0 signs both.
+  "Idp__Clients__0__UserInfoAccessTokens=$([ "${OPAQUE_USERINFO_TOKENS:-1}" = 0 ] && echo Jwt || echo Opaque)"
 )
 
 # start_idp PORT ENVIRONMENT LOGFILE [more KEY=VALUE]: starts Idp on 127.0.0.1:PORT in the background and sets

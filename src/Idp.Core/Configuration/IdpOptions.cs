@@ -169,6 +169,12 @@ public sealed class ClientOptions
     /// <summary><c>Fapi2</c>: the FAPI 2.0 Security Profile's rules for this client (PAR, PKCE S256, private_key_jwt, codes of at most 60 s).</summary>
     public Data.Entities.ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
+
+    /// <summary>
+    /// <c>Opaque</c>: a user's access token whose scopes are all OpenID Connect scopes (it is for userinfo only) is
+    /// sealed instead of signed; resource servers cannot read it, introspection can. Default <c>Jwt</c> (RFC 9068).
+    /// </summary>
+    public Data.Entities.AccessTokenFormat UserInfoAccessTokens { get; set; }
     public int? AccessTokenLifetimeSeconds { get; set; }
     public int? IdTokenLifetimeSeconds { get; set; }
     public int? RefreshTokenLifetimeSeconds { get; set; }

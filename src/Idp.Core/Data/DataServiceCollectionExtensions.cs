@@ -24,6 +24,8 @@ public static class DataServiceCollectionExtensions
                     .AddInterceptors(SqliteConnectionSettings.Instance)
                     .AddInterceptors(SqliteWriteGate.Interceptors)
                     .AddInterceptors(Registered(provider)));
+                services.AddHostedService(provider => new SqliteCheckpointer(
+                    database.ConnectionString, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
                 break;
         }
         services.AddScoped<DatabaseMigrator>();

@@ -61,6 +61,7 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             client.Property(c => c.BackChannelLogoutUri).HasMaxLength(2000);
             client.Property(c => c.MfaPolicy).HasConversion<int?>();
             client.Property(c => c.Profile).HasConversion<int>();
+            client.Property(c => c.UserInfoAccessTokens).HasConversion<int>();
             client.Property(c => c.TokenEndpointAuthMethod).HasMaxLength(40);
             client.Property(c => c.Jwks).HasMaxLength(16000);
             client.Property(c => c.JwksUri).HasMaxLength(2000);

@@ -17,6 +17,7 @@ namespace Idp.Data;
 /// <item><c>synchronous = NORMAL</c>: the recommended setting with WAL (set by <see cref="DatabaseMigrator"/>):
 /// the WAL is synced at checkpoints, not at every commit. The database stays consistent after any crash; a
 /// power loss or OS crash (not a process crash) may undo the last transactions committed before it.</item>
+/// <item><c>wal_autocheckpoint = 0</c>: no commit checkpoints; <see cref="SqliteCheckpointer"/> does, in the background.</item>
 /// </list>
 /// </summary>
 internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
@@ -47,7 +48,7 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     {
         using var command = connection.CreateCommand();
         var busyTimeoutMs = connection.DefaultTimeout > 0 ? connection.DefaultTimeout * 1000 : 30_000;
-        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+        command.CommandText = $"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
         command.ExecuteNonQuery();
     }
 }

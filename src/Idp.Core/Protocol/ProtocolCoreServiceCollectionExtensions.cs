@@ -25,6 +25,7 @@ public static class ProtocolCoreServiceCollectionExtensions
         services.AddHttpClient(ClientKeys.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         services.AddScoped<IStartupInitializer, ClientsInitializer>();
+        services.AddSingleton<OpaqueAccessTokens>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<DPoPProofValidator>();
         services.AddSingleton<DPoPNonces>();

@@ -23,6 +23,7 @@ public sealed class DPoPTests : IAsyncLifetime, IDisposable
         _idp.WithClient("dpop-public")
             .WithClient("dpop-confidential", c => c.Secret = TestClients.Secret)
             .WithClient("dpop-required", c => c.RequireDPoP = true)
+            .WithClient("dpop-opaque", c => c.UserInfoAccessTokens = AccessTokenFormat.Opaque)
             .WithClient("resource", c => { c.Secret = TestClients.Secret; c.AllowedGrantTypes = ["client_credentials"]; c.AllowedScopes = ["api"]; })
             .Start();
         return Task.CompletedTask;
@@ -244,6 +245,19 @@ public sealed class DPoPTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("DPoP ", response.Headers.WwwAuthenticate.ToString());
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task OpaqueBoundToken_NeedsItsProofAtUserInfo()
+    {
+        var tokens = await RedeemAsync("dpop-opaque", _key);
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+
+        Assert.DoesNotContain('.', accessToken);
+        Assert.Equal("DPoP", tokens.GetProperty("token_type").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync("Bearer", accessToken, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync("DPoP", accessToken, _otherKey.Proof("GET", UserInfoUrl, Now, accessToken: accessToken))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await UserInfoAsync("DPoP", accessToken, _key.Proof("GET", UserInfoUrl, Now, accessToken: accessToken))).StatusCode);
     }
 
     [Fact]

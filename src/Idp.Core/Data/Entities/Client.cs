@@ -53,6 +53,9 @@ public sealed class Client
     public ClientProfile Profile { get; set; }
     public string SigningAlgorithm { get; set; } = "RS256";
 
+    /// <summary>The form of access tokens that only userinfo accepts (<c>Protocol/Tokens/TokenIssuer</c>).</summary>
+    public AccessTokenFormat UserInfoAccessTokens { get; set; }
+
     public int AccessTokenLifetimeSeconds { get; set; } = 3600;
     public int IdTokenLifetimeSeconds { get; set; } = 300;
     public int RefreshTokenLifetimeSeconds { get; set; } = 30 * 24 * 3600;
@@ -76,6 +79,16 @@ public enum ClientSource
     Unrecorded = 0,
     Configuration = 1,
     Admin = 2,
+}
+
+/// <summary>How access tokens are written (persisted values; never renumber).</summary>
+public enum AccessTokenFormat
+{
+    /// <summary>RFC 9068: signed, readable by resource servers.</summary>
+    Jwt = 0,
+
+    /// <summary>Sealed with Idp's data-protection keys: only Idp reads it (userinfo, introspection).</summary>
+    Opaque = 1,
 }
 
 /// <summary>The <c>token_endpoint_auth_method</c> values of OpenID Connect Core §9 that Idp accepts.</summary>

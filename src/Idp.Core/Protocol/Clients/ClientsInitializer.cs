@@ -76,6 +76,7 @@ public sealed partial class ClientsInitializer(IdpDbContext db, IOptions<IdpOpti
         client.RequireDPoP = declared.RequireDPoP;
         client.Profile = declared.Profile;
         client.SigningAlgorithm = declared.SigningAlgorithm;
+        client.UserInfoAccessTokens = declared.UserInfoAccessTokens;
         client.AccessTokenLifetimeSeconds = declared.AccessTokenLifetimeSeconds ?? 3600;
         client.IdTokenLifetimeSeconds = declared.IdTokenLifetimeSeconds ?? 300;
         client.RefreshTokenLifetimeSeconds = declared.RefreshTokenLifetimeSeconds ?? 30 * 24 * 3600;

@@ -16,7 +16,7 @@ public sealed record AccessTokenInfo(JsonWebToken Token, string Subject, string 
 }
 
 /// <summary>Validates tokens Idp issued itself: access tokens (userinfo, introspection, revocation) and ID token hints.</summary>
-public sealed class OwnTokenValidator(ISigningKeyStore keys, IdpDbContext db, IOptions<IdpOptions> options, TimeProvider clock)
+public sealed class OwnTokenValidator(ISigningKeyStore keys, OpaqueAccessTokens opaque, IdpDbContext db, IOptions<IdpOptions> options, TimeProvider clock)
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
@@ -25,8 +25,8 @@ public sealed class OwnTokenValidator(ISigningKeyStore keys, IdpDbContext db, IO
     {
         if (string.IsNullOrEmpty(token) || token.Length > 8192)
             return null;
-        var result = await Handler.ValidateTokenAsync(token, await ParametersAsync([TokenIssuer.AccessTokenType], checkLifetime, cancellationToken));
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        var jwt = OpaqueAccessTokens.IsOpaque(token) ? OpenOpaque(token, checkLifetime) : await ValidateJwtAsync(token, checkLifetime, cancellationToken);
+        if (jwt is null)
             return null;
         if (!jwt.TryGetPayloadValue<string>("client_id", out var clientId) || !jwt.TryGetPayloadValue<string>("jti", out var jti) || string.IsNullOrEmpty(jwt.Subject))
             return null;
@@ -35,6 +35,19 @@ public sealed class OwnTokenValidator(ISigningKeyStore keys, IdpDbContext db, IO
         jwt.TryGetPayloadValue<string>("scope", out var scope);
         return new AccessTokenInfo(jwt, jwt.Subject, clientId, (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), jti, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
+
+    private async Task<JsonWebToken?> ValidateJwtAsync(string token, bool checkLifetime, CancellationToken cancellationToken)
+    {
+        var result = await Handler.ValidateTokenAsync(token, await ParametersAsync([TokenIssuer.AccessTokenType], checkLifetime, cancellationToken));
+        return result.IsValid ? result.SecurityToken as JsonWebToken : null;
+    }
+
+    /// <summary>Sealed by us, so authentic; the issuer and lifetime are checked as for a JWT.</summary>
+    private JsonWebToken? OpenOpaque(string token, bool checkLifetime) =>
+        opaque.Open(token) is { } jwt && jwt.Issuer == options.Value.Issuer
+            && (!checkLifetime || IsWithinLifetime(jwt.ValidFrom == DateTime.MinValue ? null : jwt.ValidFrom, jwt.ValidTo))
+            ? jwt
+            : null;
 
     /// <summary>
     /// An ID token of ours used as a hint (OpenID Connect Core §3.1.2.1, RP-Initiated Logout §2): the signature and
@@ -57,7 +70,7 @@ public sealed class OwnTokenValidator(ISigningKeyStore keys, IdpDbContext db, IO
         ValidIssuer = options.Value.Issuer,
         ValidateAudience = false,
         ValidateLifetime = checkLifetime,
-        LifetimeValidator = checkLifetime ? IsWithinLifetime : null,
+        LifetimeValidator = checkLifetime ? (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires) : null,
         IssuerSigningKeys = await keys.GetValidationKeysAsync(cancellationToken),
         ValidTypes = types,
         ValidAlgorithms = ["RS256", "ES256"],
@@ -65,7 +78,7 @@ public sealed class OwnTokenValidator(ISigningKeyStore keys, IdpDbContext db, IO
     };
 
     /// <summary>Token lifetimes are judged by the injected clock, so tests can move time.</summary>
-    private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var skew = options.Value.Tokens.ClockSkew;

@@ -16,8 +16,8 @@ public sealed record AuthenticationFacts(DateTimeOffset AuthTime, string Acr, st
     public string[] AmrValues => Amr.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <summary>Creates and signs ID tokens, JWT access tokens (RFC 9068) and logout tokens.</summary>
-public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> options, TimeProvider clock)
+/// <summary>Creates and signs ID tokens, JWT access tokens (RFC 9068) and logout tokens; seals opaque access tokens.</summary>
+public sealed class TokenIssuer(ISigningKeyStore keys, OpaqueAccessTokens opaque, IOptions<IdpOptions> options, TimeProvider clock)
 {
     public const string AccessTokenType = "at+jwt";
     public const string LogoutTokenType = "logout+jwt";
@@ -57,6 +57,8 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         // RFC 9449 §6.1: bound to the key of the DPoP proof.
         if (dpopThumbprint is not null)
             claims["cnf"] = DPoP.DPoPKeys.Confirmation(dpopThumbprint);
+        if (authentication is not null && IsOpaque(client, scopes))
+            return Seal(claims, now, TimeSpan.FromSeconds(client.AccessTokenLifetimeSeconds));
         return await SignAsync(client.SigningAlgorithm, AccessTokenAudience, now, TimeSpan.FromSeconds(client.AccessTokenLifetimeSeconds), claims, AccessTokenType, cancellationToken);
     }
 
@@ -83,6 +85,22 @@ public sealed class TokenIssuer(ISigningKeyStore keys, IOptions<IdpOptions> opti
         if (roles is not null && scopes.Contains(Scopes.Roles))
             claims["roles"] = roles.Order(StringComparer.Ordinal).ToArray();
         return await SignAsync(client.SigningAlgorithm, client.ClientId, now, TimeSpan.FromSeconds(client.IdTokenLifetimeSeconds), claims, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A user's access token that only userinfo accepts (no scope beyond OpenID Connect's) is opaque when the client
+    /// asks for it; a token for an API scope stays a JWT, since resource servers validate it themselves.
+    /// </summary>
+    private static bool IsOpaque(Client client, IReadOnlyCollection<string> scopes) =>
+        client.UserInfoAccessTokens == AccessTokenFormat.Opaque && scopes.All(Scopes.UserScopes.Contains);
+
+    private string Seal(Dictionary<string, object> claims, DateTimeOffset now, TimeSpan lifetime)
+    {
+        claims["iss"] = Issuer;
+        claims["aud"] = AccessTokenAudience;
+        claims["iat"] = claims["nbf"] = now.ToUnixTimeSeconds();
+        claims["exp"] = (now + lifetime).ToUnixTimeSeconds();
+        return opaque.Seal(claims);
     }
 
     /// <summary>OpenID Connect Back-Channel Logout 1.0 §2.4.</summary>

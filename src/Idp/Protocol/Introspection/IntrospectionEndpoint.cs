@@ -27,7 +27,7 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
         if (token is null)
             return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
 
-        if (token.Contains('.') && await validator.ValidateAccessTokenAsync(token, cancellationToken: http.RequestAborted) is { } access)
+        if (await validator.ValidateAccessTokenAsync(token, cancellationToken: http.RequestAborted) is { } access)
         {
             var jwt = access.Token;
             var jkt = DPoPKeys.BoundThumbprint(jwt);

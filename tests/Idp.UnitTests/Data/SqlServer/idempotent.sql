@@ -1082,3 +1082,24 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205225105_OpaqueUserInfoAccessTokens'
+)
+BEGIN
+    ALTER TABLE [Clients] ADD [UserInfoAccessTokens] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205225105_OpaqueUserInfoAccessTokens'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205225105_OpaqueUserInfoAccessTokens', N'10.0.15');
+END;
+
+COMMIT;
+GO

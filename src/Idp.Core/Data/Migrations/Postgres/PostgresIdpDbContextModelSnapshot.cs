@@ -295,6 +295,9 @@ namespace Idp.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("UserInfoAccessTokens")
+                        .HasColumnType("integer");
+
                     b.HasKey("ClientId");
 
                     b.ToTable("Clients");

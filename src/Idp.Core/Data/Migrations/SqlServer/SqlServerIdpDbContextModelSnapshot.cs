@@ -295,6 +295,9 @@ namespace Idp.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("UserInfoAccessTokens")
+                        .HasColumnType("int");
+
                     b.HasKey("ClientId");
 
                     b.ToTable("Clients");

@@ -287,6 +287,9 @@ namespace Idp.Data.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("UserInfoAccessTokens")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("ClientId");
 
                     b.ToTable("Clients");

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+
+namespace Idp.Data;
+
+/// <summary>
+/// Moves SQLite's write-ahead log into the database file in the background, so that no commit has to.
+/// <para>
+/// By default SQLite checkpoints in the commit that takes the log past 1,000 pages, inside the writer's turn: under
+/// steady grant writes every writer then waited for page copies many times a second. Here every connection of Idp
+/// has automatic checkpoints off (<see cref="SqliteConnectionSettings"/>) and this loop, every
+/// <see cref="Interval"/>, first copies what it can beside the writers (<c>PASSIVE</c>), then, once the log holds
+/// <see cref="RestartPages"/> pages, takes the writer turn briefly for the rest (<c>RESTART</c>) so that the next
+/// writer starts the log over. Without that last step a passive checkpoint never catches up with steady writes
+/// and the log grows without end.
+/// </para>
+/// <para>
+/// <c>RESTART</c> waits for readers of older snapshots and holds new writers meanwhile, so its connection waits at
+/// most <see cref="ReaderPatience"/>: a long reader makes the round give up (busy), never stalls the writers.
+/// </para>
+/// </summary>
+internal sealed partial class SqliteCheckpointer(string connectionString, TimeProvider clock, ILogger<SqliteCheckpointer> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    public const int RestartPages = 1000;
+    public static readonly TimeSpan ReaderPatience = TimeSpan.FromMilliseconds(100);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        SqliteConnection? connection = null;
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    connection ??= Open();
+                    await CheckpointAsync(connection, stoppingToken);
+                }
+                catch (SqliteException exception)
+                {
+                    // The next tick tries again on a new connection; meanwhile the log only grows.
+                    Log.CheckpointFailed(logger, exception);
+                    connection?.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    /// <summary>One round: the pages copied beside the writers, then, past the threshold, the rest in the writer's turn.</summary>
+    internal static async Task<Checkpoint> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var passive = Run(connection, "PASSIVE");
+        if (passive.LogPages < RestartPages)
+            return passive;
+        using (await SqliteWriteGate.EnterAsync(connection, cancellationToken))
+            return Run(connection, "RESTART");
+    }
+
+    private SqliteConnection Open() => Open(connectionString);
+
+    /// <summary>The checkpoints' own connection: Idp's settings, with a busy timeout of <see cref="ReaderPatience"/>.</summary>
+    internal static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(SqliteConnectionStrings.Dedicated(connectionString));
+        connection.Open();
+        SqliteConnectionSettings.Configure(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(int)ReaderPatience.TotalMilliseconds};";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>https://sqlite.org/pragma.html#pragma_wal_checkpoint: busy (1 when blocked), pages in the log, pages copied.</summary>
+    private static Checkpoint Run(SqliteConnection connection, string mode)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new Checkpoint(reader.GetInt32(0) != 0, reader.GetInt32(1), reader.GetInt32(2));
+    }
+
+    internal readonly record struct Checkpoint(bool Busy, int LogPages, int CopiedPages);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1120, Level = LogLevel.Warning, Message = "A SQLite checkpoint failed; the write-ahead log keeps growing until one succeeds")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception);
+    }
+}
