@@ -28,6 +28,7 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
     {
         await Task.Yield();
         SqliteConnection? connection = null;
+        var failing = false;
         using var timer = new PeriodicTimer(Interval, clock);
         try
         {
@@ -37,11 +38,14 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
                 {
                     connection ??= Open();
                     await CheckpointAsync(connection, stoppingToken);
+                    failing = false;
                 }
-                catch (SqliteException exception)
+                catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The next tick tries again on a new connection; meanwhile the log only grows.
-                    Log.CheckpointFailed(logger, exception);
+                    // The next tick tries again on a new connection; meanwhile the log only grows. Logged once per outage.
+                    if (!failing)
+                        Log.CheckpointFailed(logger, exception);
+                    failing = true;
                     connection?.Dispose();
                     connection = null;
                 }
