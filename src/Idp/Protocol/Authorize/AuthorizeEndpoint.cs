@@ -100,7 +100,7 @@ public sealed class AuthorizeEndpoint(
         await using var connection = await db.HoldConnectionAsync(cancellationToken);
 
         var session = await sessions.GetCurrentAsync(http);
-        var user = session is null ? null : await db.FindActiveUserAsync(session.SubjectId, now, cancellationToken);
+        var user = session is null ? null : ActiveUsers.IfActive(await grants.FindUserAsync(session.SubjectId, cancellationToken), now);
         if (user is null)
             session = null;
 

@@ -27,5 +27,5 @@ internal static class GrantQueries
 public sealed record Redeemable<T>(T Grant, IdpUser? User)
 {
     /// <summary>The user, unless the account is gone or locked out (as <see cref="ActiveUsers.FindActiveUserAsync"/>).</summary>
-    public IdpUser? ActiveUser(DateTimeOffset now) => User is null || (User.LockoutEnabled && User.LockoutEnd > now) ? null : User;
+    public IdpUser? ActiveUser(DateTimeOffset now) => ActiveUsers.IfActive(User, now);
 }

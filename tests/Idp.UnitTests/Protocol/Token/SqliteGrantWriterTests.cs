@@ -129,7 +129,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lookups_ReadTheGrantAndItsUser_AsEfCoreDoes()
+    public async Task Lookups_ReadTheGrantAndItsUserOrTheUser_AsEfCoreDoes()
     {
         var user = new IdpUser
         {
@@ -159,5 +159,8 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
         Assert.Equal("gone", orphaned.Grant.SubjectId);
         Assert.Null(await store.FindRefreshTokenAsync("none", default));
         Assert.Equal(Now.AddMinutes(-3), (await store.FindCodeAsync("code-1", default))!.User!.LockoutEnd);
+        Assert.Equivalent(await db.FindUserAsync("user-1", default), await store.FindUserAsync("user-1", default), strict: true);
+        Assert.Equal("Muster", (await store.FindUserAsync("user-1", default))!.FamilyName);
+        Assert.Null(await store.FindUserAsync("gone", default));
     }
 }

@@ -30,6 +30,7 @@ internal sealed class GrantSql
         _users = new EntityColumns(model.FindEntityType(typeof(IdpUser))!, sql);
         SelectCodeWithUser = WithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
         SelectRefreshTokenWithUser = WithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
+        SelectUser = $"SELECT {_users.SelectList("u")} FROM {_users.Table} AS u WHERE u.{_users[nameof(IdpUser.Id)]} = @id";
         var codes = _codes.Table;
         RedeemCode =
             $"UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now, " +
@@ -61,6 +62,9 @@ internal sealed class GrantSql
     /// <summary>A refresh token and its user by the token's key (<c>@id</c>), as <see cref="ReadRefreshTokenWithUser"/> reads them.</summary>
     public string SelectRefreshTokenWithUser { get; }
 
+    /// <summary>A user by key (<c>@id</c>, <see cref="BindUserKey"/>), as <see cref="ReadUser"/> reads it: authorize with a session.</summary>
+    public string SelectUser { get; }
+
     /// <summary>PostgreSQL: <see cref="RedeemCode"/> and the refresh token's insert as one statement (<see cref="UpdateThenInsert"/>).</summary>
     public string RedeemCodeWithRefreshToken { get; }
 
@@ -79,6 +83,10 @@ internal sealed class GrantSql
         $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{grant[subject]} WHERE g.{grant[key]} = @id";
 
     public void BindKey(DbCommand command, string id) => _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), id);
+
+    public void BindUserKey(DbCommand command, string id) => _users.BindValue(command, "@id", nameof(IdpUser.Id), id);
+
+    public IdpUser? ReadUser(DbDataReader reader) => reader.Read() ? _users.Read<IdpUser>(reader, 0) : null;
 
     public Redeemable<AuthorizationCode>? ReadCodeWithUser(DbDataReader reader) => ReadWithUser<AuthorizationCode>(reader, _codes);
 

@@ -15,6 +15,8 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
     public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(readers.FindRefreshToken(db, id));
 
+    public Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken) => Task.FromResult(readers.FindUser(db, id));
+
     public Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLease.Instance);
 
     private sealed class NoLease : IAsyncDisposable
@@ -42,6 +44,8 @@ internal abstract class ContextGrantLookups(IdpDbContext db)
     public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(Db, id, cancellationToken);
 
     public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(Db, id, cancellationToken);
+
+    public Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken) => Db.FindUserAsync(id, cancellationToken);
 
     public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await Db.HoldConnectionAsync(cancellationToken);
 }

@@ -4,7 +4,7 @@ namespace Idp.Protocol.Token.Storage;
 
 /// <summary>
 /// The writes of the code flow and of refresh, the only writes on the hot path of the token and authorize
-/// endpoints. Each is durable when its task completes, and each conditional write is atomic: of two concurrent
+/// endpoints, and the lookups beside them. Each is durable when its task completes, and each conditional write is atomic: of two concurrent
 /// redemptions of one code (or rotations of one refresh token) exactly one returns true.
 /// </summary>
 public interface IGrantStore
@@ -14,6 +14,9 @@ public interface IGrantStore
 
     /// <summary>A refresh token with its user (null user: the account is gone), or null.</summary>
     Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>A user by key, read without change tracking (authorize with a session), or null.</summary>
+    Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Keeps the request's connection open for a grant's statements where they use it (not SQLite's, which has its own).</summary>
     Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken);

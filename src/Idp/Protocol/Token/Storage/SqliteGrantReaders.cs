@@ -20,6 +20,8 @@ internal sealed class SqliteGrantReaders : IDisposable
 
     public Redeemable<RefreshToken>? FindRefreshToken(IdpDbContext db, string id) => Use(db, reader => reader.FindRefreshToken(id));
 
+    public IdpUser? FindUser(IdpDbContext db, string id) => Use(db, reader => reader.FindUser(id));
+
     private T Use<T>(IdpDbContext db, Func<Reader, T> lookup)
     {
         if (!_idle.TryTake(out var reader))
@@ -51,6 +53,7 @@ internal sealed class SqliteGrantReaders : IDisposable
         private readonly GrantSql _sql;
         private readonly SqliteCommand _code;
         private readonly SqliteCommand _refreshToken;
+        private readonly SqliteCommand _user;
 
         public Reader(string connectionString, GrantSql sql)
         {
@@ -62,6 +65,8 @@ internal sealed class SqliteGrantReaders : IDisposable
             _code.CommandText = sql.SelectCodeWithUser;
             _refreshToken = _connection.CreateCommand();
             _refreshToken.CommandText = sql.SelectRefreshTokenWithUser;
+            _user = _connection.CreateCommand();
+            _user.CommandText = sql.SelectUser;
         }
 
         public Redeemable<AuthorizationCode>? FindCode(string id)
@@ -76,6 +81,14 @@ internal sealed class SqliteGrantReaders : IDisposable
             return _sql.ReadRefreshTokenWithUser(reader);
         }
 
+        public IdpUser? FindUser(string id)
+        {
+            _user.Parameters.Clear();
+            _sql.BindUserKey(_user, id);
+            using var reader = _user.ExecuteReader();
+            return _sql.ReadUser(reader);
+        }
+
         private SqliteDataReader Execute(SqliteCommand command, string id)
         {
             command.Parameters.Clear();
@@ -87,6 +100,7 @@ internal sealed class SqliteGrantReaders : IDisposable
         {
             _code.Dispose();
             _refreshToken.Dispose();
+            _user.Dispose();
             _connection.Dispose();
         }
     }
