@@ -11,7 +11,7 @@
 #
 # Environment: DURATION, CONFIGURATION (Release; Debug with --short), WORKERS, PAUSE (s between a worker's
 # steps), GRACE (s after a fault window in which client errors still count as the fault's), BASE_PORT (first of
-# the loopback ports, default 56100), PGPORT.
+# the loopback ports, default 56100), PGPORT, PG_CONNECTION_EXTRA (appended to the nodes' connection string).
 set -euo pipefail
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
@@ -133,7 +133,7 @@ SMTP_PID=$!
 idp_env=(
   "Idp__Issuer=$ISSUER"
   "Idp__Database__Provider=PostgreSql"
-  "Idp__Database__ConnectionString=Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp"
+  "Idp__Database__ConnectionString=Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp${PG_CONNECTION_EXTRA:+;$PG_CONNECTION_EXTRA}"
   "Idp__KeyEncryptionKey=$(head -c 32 /dev/urandom | base64)"
   "Idp__Email__Mode=Smtp"
   "Idp__Email__Smtp__Host=127.0.0.1"

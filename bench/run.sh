@@ -13,6 +13,9 @@
 # bench.py settings pass through as environment variables (DURATION, WARMUP, RUNS, CONNS, WORKLOADS,
 # QUIET_WAIT, MAX_OTHER_CPU, ...); so do .NET runtime settings for Idp (DOTNET_gcServer, ...).
 # OPAQUE_USERINFO_TOKENS=0 signs the code flow's access tokens too (by default they are opaque, as the peer's are).
+# With --postgres: PG_STATEMENTS=1 loads pg_stat_statements and prints, after Idp's run, the statements by the
+# database time they took; PG_CONNECTION_EXTRA is appended to the connection string (default "Maximum Pool Size=16",
+# as README.md recommends for a database server of 2 cores; empty for Npgsql's default of 100).
 set -euo pipefail
 
 usage() {
@@ -186,11 +189,16 @@ if [ "$DATABASE" = postgres ]; then
     || { cat "$RUN_DIR/postgres-initdb.log" >&2; die "initdb failed"; }
   PG_STARTED=1
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/pglog/postgres.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200" start >/dev/null \
+    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200$([ "${PG_STATEMENTS:-0}" = 1 ] && echo ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all')" start >/dev/null \
     || { cat "$TMP/pglog/postgres.log" >&2; die "PostgreSQL did not start"; }
   runuser -u postgres -- "$PGBIN/createdb" -h "$TMP/pgsock" -p "$PGPORT" -U postgres idp
   DB_PROVIDER=PostgreSql
-  DB_CONNECTION="Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp"
+  PG_CONNECTION_EXTRA=${PG_CONNECTION_EXTRA-Maximum Pool Size=16}
+  DB_CONNECTION="Host=$TMP/pgsock;Port=$PGPORT;Username=postgres;Database=idp${PG_CONNECTION_EXTRA:+;$PG_CONNECTION_EXTRA}"
+  if [ "${PG_STATEMENTS:-0}" = 1 ]; then
+    runuser -u postgres -- "$PGBIN/psql" -q -h "$TMP/pgsock" -p "$PGPORT" -U postgres -d idp \
+      -c "CREATE EXTENSION pg_stat_statements" >/dev/null
+  fi
   DB_LABEL="PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 else
   DB_PROVIDER=Sqlite
@@ -318,6 +326,13 @@ else
 fi
 NODES_STATS=
 [ "$NODES" = 1 ] || NODES_STATS=$(nodes_stats)
+if [ "${PG_STATEMENTS:-0}" = 1 ] && [ "$DATABASE" = postgres ]; then
+  # Over the whole run (seed, sign-in, warm-up and every workload): what the database server spent its time on.
+  runuser -u postgres -- "$PGBIN/psql" -h "$TMP/pgsock" -p "$PGPORT" -U postgres -d idp -P pager=off -c \
+    "SELECT calls, round(total_exec_time::numeric, 0) AS exec_ms, round(total_plan_time::numeric, 0) AS plan_ms,
+            round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
+     FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 20" | tee "$RUN_DIR/pg-statements.txt"
+fi
 if [ -n "$TRACE_PID" ]; then
   wait "$TRACE_PID" || die "dotnet-trace failed (see $RUN_DIR/trace.log)"
   # For sign-ins, the share of the password hash (PasswordHasher) among the running samples is the figure.

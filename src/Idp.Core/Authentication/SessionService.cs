@@ -22,9 +22,9 @@ public sealed class SessionService(
     IMemoryCache cache,
     ILogger<SessionService> logger)
 {
-    // Compiled once: every authorization with a session runs it. Tracked, as step-up and sign-out change the session.
+    // Compiled once and prepared: every authorization with a session runs it. Tracked, as step-up and sign-out change the session.
     private static readonly Func<IdpDbContext, string, Task<UserSession?>> SessionById =
-        EF.CompileAsyncQuery((IdpDbContext db, string id) => db.UserSessions.FirstOrDefault(s => s.Id == id));
+        EF.CompileAsyncQuery((IdpDbContext db, string id) => db.UserSessions.TagWith(PreparedQueries.Tag).FirstOrDefault(s => s.Id == id));
 
     public const string Scheme = "Idp.Session";
     public const string CookieName = "idp.session";

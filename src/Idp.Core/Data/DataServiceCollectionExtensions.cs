@@ -13,7 +13,10 @@ public static class DataServiceCollectionExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>((provider, options) => options.UseNpgsql(PostgresConnectionStrings.Prepare(database.ConnectionString)).AddInterceptors(Registered(provider)));
+                services.AddDbContextPool<IdpDbContext, PostgresIdpDbContext>((provider, options) => options
+                    .UseNpgsql(PostgresConnectionStrings.Prepare(database.ConnectionString))
+                    .AddInterceptors(PreparedQueries.Interceptor)
+                    .AddInterceptors(Registered(provider)));
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<IdpDbContext, SqlServerIdpDbContext>((provider, options) => options.UseSqlServer(database.ConnectionString).AddInterceptors(Registered(provider)));

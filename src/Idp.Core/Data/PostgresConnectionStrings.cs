@@ -8,9 +8,10 @@ namespace Idp.Data;
 /// <c>No Reset On Close=true</c>, a pooled connection is handed on without resetting its session state. Idp keeps no
 /// session state on a connection (its locks are transaction-scoped), and the reset cost a statement on every open.
 /// <para>
-/// Not automatic preparation (<c>Max Auto Prepare</c>): with it, requests on connections that a PostgreSQL restart
-/// had broken failed inside Npgsql (a protocol desynchronisation and a NullReferenceException, answered 500) in the
-/// cluster run under faults (<c>bench/cluster.sh</c>).
+/// Not automatic preparation (<c>Max Auto Prepare</c>): with it, a request on a connection that a PostgreSQL restart
+/// broke while one of its statements was being prepared failed inside Npgsql (a NullReferenceException in
+/// <c>NpgsqlDataReader.NextResult</c>, answered 500 instead of 503) in the cluster run under faults
+/// (<c>bench/cluster.sh</c>). The grant store prepares its statements explicitly instead (<c>PostgresGrantStore</c>).
 /// </para>
 /// </summary>
 internal static class PostgresConnectionStrings

@@ -45,7 +45,7 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
         return query(db, subjectId, cancellationToken);
     }
 
-    /// <summary><c>(db, subject, _) =&gt; kind1(db, subject).Concat(kind2(db, subject))… .Any()</c>, with each kind's query inlined.</summary>
+    /// <summary><c>(db, subject, _) =&gt; kind1(db, subject).Concat(kind2(db, subject))… .TagWith(PreparedQueries.Tag).Any()</c>, with each kind's query inlined.</summary>
     private static Func<IdpDbContext, string, CancellationToken, Task<bool>> CompileHasAny(IReadOnlyList<ISecondFactor> kinds)
     {
         var db = Expression.Parameter(typeof(IdpDbContext), "db");
@@ -54,7 +54,8 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
         var union = kinds
             .Select(kind => new ParameterSwap(kind.EnrolledBy.Parameters[0], db, kind.EnrolledBy.Parameters[1], subject).Visit(kind.EnrolledBy.Body))
             .Aggregate((left, right) => Expression.Call(typeof(Queryable), nameof(Queryable.Concat), [typeof(string)], left, right));
-        var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(string)], union);
+        var prepared = Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.TagWith), [typeof(string)], union, Expression.Constant(PreparedQueries.Tag));
+        var any = Expression.Call(typeof(Queryable), nameof(Queryable.Any), [typeof(string)], prepared);
         return EF.CompileAsyncQuery(Expression.Lambda<Func<IdpDbContext, string, CancellationToken, bool>>(any, db, subject, cancellation));
     }
 

@@ -36,27 +36,28 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
         writer.WriteAsync(db, statements => statements.RotateRefreshToken(rotation));
 }
 
-/// <summary>The lookups through the request's context (compiled queries), on its connection held for the grant.</summary>
-internal abstract class ContextGrantLookups(IdpDbContext db)
-{
-    protected IdpDbContext Db { get; } = db;
-
-    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(Db, id, cancellationToken);
-
-    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(Db, id, cancellationToken);
-
-    public Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken) => Db.FindUserAsync(id, cancellationToken);
-
-    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await Db.HoldConnectionAsync(cancellationToken);
-}
-
 /// <summary>
 /// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
-/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit.
+/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit. Every statement
+/// here is prepared explicitly: once per physical connection, after which the server neither parses nor plans it.
+/// (Npgsql's automatic preparation did the same for every statement, but a request on a connection that a
+/// PostgreSQL restart broke while a statement was being prepared failed with a NullReferenceException inside
+/// Npgsql instead of its connection error.)
 /// </summary>
-internal sealed class PostgresGrantStore(IdpDbContext db) : ContextGrantLookups(db), IGrantStore
+internal sealed class PostgresGrantStore(IdpDbContext db) : IGrantStore
 {
     private readonly GrantSql _sql = db.GrantSql();
+
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync(_sql.SelectCodeWithUser, command => _sql.BindKey(command, id), _sql.ReadCodeWithUser, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync(_sql.SelectRefreshTokenWithUser, command => _sql.BindKey(command, id), _sql.ReadRefreshTokenWithUser, cancellationToken);
+
+    public Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync(_sql.SelectUser, command => _sql.BindUserKey(command, id), _sql.ReadUser, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
 
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
         ExecuteAsync(_sql.InsertCode, command => _sql.BindCode(command, code), cancellationToken);
@@ -79,27 +80,49 @@ internal sealed class PostgresGrantStore(IdpDbContext db) : ContextGrantLookups(
             _sql.BindRefreshToken(command, rotation.Next);
         }, cancellationToken) > 0;
 
-    private async Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken)
+    private Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        RunAsync(text, bind, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
+
+    private Task<T?> ReadAsync<T>(string text, Action<DbCommand> bind, Func<DbDataReader, T?> read, CancellationToken cancellationToken) =>
+        RunAsync(text, bind, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return read(reader);
+        }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string text, Action<DbCommand> bind, Func<DbCommand, Task<T>> run, CancellationToken cancellationToken)
     {
-        await Db.Database.OpenConnectionAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = Db.Database.GetDbConnection().CreateCommand();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = text;
-            command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             bind(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            // Npgsql finds the statement already prepared on this physical connection (same text, same parameter types) without a round trip.
+            await command.PrepareAsync(cancellationToken);
+            return await run(command);
         }
         finally
         {
-            await Db.Database.CloseConnectionAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 }
 
-/// <summary>SQL Server (no engine to measure or test against here): EF Core's own statements in one transaction.</summary>
-internal sealed class EfGrantStore(IdpDbContext db) : ContextGrantLookups(db), IGrantStore
+/// <summary>SQL Server (no engine to measure or test against here): EF Core's compiled lookups and its own statements in one transaction.</summary>
+internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
 {
+    private IdpDbContext Db { get; } = db;
+
+    public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) => GrantQueries.CodeWithUser(Db, id, cancellationToken);
+
+    public Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken) => GrantQueries.RefreshWithUser(Db, id, cancellationToken);
+
+    public Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken) => Db.FindUserAsync(id, cancellationToken);
+
+    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await Db.HoldConnectionAsync(cancellationToken);
+
     public async Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken)
     {
         Db.AuthorizationCodes.Add(code);
