@@ -189,7 +189,7 @@ if [ "$DATABASE" = postgres ]; then
     || { cat "$RUN_DIR/postgres-initdb.log" >&2; die "initdb failed"; }
   PG_STARTED=1
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/pglog/postgres.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200$([ "${PG_STATEMENTS:-0}" = 1 ] && echo ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all')" start >/dev/null \
+    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200$([ "${PG_STATEMENTS:-0}" = 1 ] && echo ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on')" start >/dev/null \
     || { cat "$TMP/pglog/postgres.log" >&2; die "PostgreSQL did not start"; }
   runuser -u postgres -- "$PGBIN/createdb" -h "$TMP/pgsock" -p "$PGPORT" -U postgres idp
   DB_PROVIDER=PostgreSql

@@ -38,7 +38,7 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
                 await Task.Delay(Interval, clock, stoppingToken);
                 try
                 {
-                    connection ??= Open();
+                    connection ??= Open(connectionString);
                     await CheckpointAsync(connection, stoppingToken);
                     failing = false;
                 }
@@ -71,8 +71,6 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
         using (await SqliteWriteGate.EnterAsync(connection, cancellationToken))
             return Run(connection, "RESTART");
     }
-
-    private SqliteConnection Open() => Open(connectionString);
 
     /// <summary>The checkpoints' own connection: Idp's settings, with a busy timeout of <see cref="ReaderPatience"/>.</summary>
     internal static SqliteConnection Open(string connectionString)

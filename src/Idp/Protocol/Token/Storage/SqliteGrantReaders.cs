@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Idp.Data;
 using Idp.Data.Entities;
 using Microsoft.Data.Sqlite;
@@ -71,28 +72,26 @@ internal sealed class SqliteGrantReaders : IDisposable
 
         public Redeemable<AuthorizationCode>? FindCode(string id)
         {
-            using var reader = Execute(_code, id);
+            using var reader = Execute(_code, _sql.BindKey, id);
             return _sql.ReadCodeWithUser(reader);
         }
 
         public Redeemable<RefreshToken>? FindRefreshToken(string id)
         {
-            using var reader = Execute(_refreshToken, id);
+            using var reader = Execute(_refreshToken, _sql.BindKey, id);
             return _sql.ReadRefreshTokenWithUser(reader);
         }
 
         public IdpUser? FindUser(string id)
         {
-            _user.Parameters.Clear();
-            _sql.BindUserKey(_user, id);
-            using var reader = _user.ExecuteReader();
+            using var reader = Execute(_user, _sql.BindUserKey, id);
             return _sql.ReadUser(reader);
         }
 
-        private SqliteDataReader Execute(SqliteCommand command, string id)
+        private static SqliteDataReader Execute(SqliteCommand command, Action<DbCommand, string> bindKey, string id)
         {
             command.Parameters.Clear();
-            _sql.BindKey(command, id);
+            bindKey(command, id);
             return command.ExecuteReader();
         }
 
