@@ -1,0 +1,71 @@
+using Idp.Data;
+using Idp.Data.Entities;
+using Idp.IntegrationTests.Infrastructure;
+using Idp.Protocol.Token;
+using Idp.Protocol.Token.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Idp.IntegrationTests.Protocol;
+
+/// <summary>
+/// PostgreSQL's grant store reads with its own prepared statements what EF Core's queries read (timestamps with
+/// their offsets, nullable columns, a grant whose user is gone), and its writes stay single-use.
+/// </summary>
+public sealed class PostgresGrantStoreTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 3, 0, 0, 123, TimeSpan.Zero);
+
+    [PostgresFact]
+    public async Task Lookups_ReadTheGrantAndItsUserOrTheUser_AsEfCoreDoes_AndARotationConsumesOnce()
+    {
+        await using var idp = new IdpFactory();
+        var user = await idp.CreateUserAsync();
+        await idp.WithDbAsync(async db =>
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.LockoutEnd, Now.AddMinutes(-3)).SetProperty(u => u.CredentialsChangedAt, Now.AddDays(-2)));
+            db.AuthorizationCodes.Add(new AuthorizationCode
+            {
+                Id = "code-1", ClientId = "portal", SubjectId = user.Id, SessionId = "session-1", RedirectUri = "https://portal.test/cb",
+                Scope = "openid offline_access", AuthTime = Now.AddMinutes(-1), Acr = "urn:idp:acr:mfa", Amr = "pwd otp",
+                CreatedAt = Now, ExpiresAt = Now.AddMinutes(1),
+            });
+            db.RefreshTokens.Add(Refresh("rt-1", user.Id));
+            db.RefreshTokens.Add(Refresh("rt-2", "gone"));
+            await db.SaveChangesAsync();
+        });
+
+        await idp.WithDbAsync(async db =>
+        {
+            var store = new PostgresGrantStore(db);
+            await using var connection = await store.HoldConnectionAsync(default);
+            // Twice: the second run finds each statement prepared on the connection.
+            for (var run = 0; run < 2; run++)
+            {
+                Assert.Equivalent(await GrantQueries.CodeWithUser(db, "code-1", default), await store.FindCodeAsync("code-1", default), strict: true);
+                Assert.Equivalent(await GrantQueries.RefreshWithUser(db, "rt-1", default), await store.FindRefreshTokenAsync("rt-1", default), strict: true);
+                Assert.Equivalent(await db.FindUserAsync(user.Id, default), await store.FindUserAsync(user.Id, default), strict: true);
+            }
+            var orphaned = await store.FindRefreshTokenAsync("rt-2", default);
+            Assert.Null(orphaned!.User);
+            Assert.Equal("gone", orphaned.Grant.SubjectId);
+            Assert.Null(await store.FindRefreshTokenAsync("none", default));
+            Assert.Null(await store.FindUserAsync("gone", default));
+            Assert.Equal(Now.AddMinutes(-3), (await store.FindCodeAsync("code-1", default))!.User!.LockoutEnd);
+
+            var rotation = new RefreshRotation("rt-1", Now, Refresh("rt-3", user.Id));
+            Assert.True(await store.RotateRefreshTokenAsync(rotation, default));
+            Assert.False(await store.RotateRefreshTokenAsync(rotation with { Next = Refresh("rt-4", user.Id) }, default));
+            Assert.Equal(Now, (await store.FindRefreshTokenAsync("rt-1", default))!.Grant.ConsumedAt);
+            Assert.NotNull(await store.FindRefreshTokenAsync("rt-3", default));
+            Assert.Null(await store.FindRefreshTokenAsync("rt-4", default));
+        });
+    }
+
+    private static RefreshToken Refresh(string id, string subjectId) => new()
+    {
+        Id = id, FamilyId = "family", ClientId = "portal", SubjectId = subjectId, SessionId = "session-1",
+        Scope = "openid offline_access", AuthTime = Now.AddMinutes(-1), Acr = "urn:idp:acr:mfa", Amr = "pwd otp",
+        ClaimsRequest = """{"id_token":{"email":null}}""", CreatedAt = Now, ExpiresAt = Now.AddDays(30), AccessTokenId = "at-" + id,
+    };
+}
