@@ -28,7 +28,8 @@ public static class DataServiceCollectionExtensions
                     .AddInterceptors(SqliteWriteGate.Interceptors)
                     .AddInterceptors(Registered(provider)));
                 services.AddHostedService(provider => new SqliteCheckpointer(
-                    database.ConnectionString, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                    database.ConnectionString, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<SqliteCheckpointer>>(),
+                    provider.GetService<Operations.IdpMetrics>()));
                 break;
         }
         services.AddScoped<DatabaseMigrator>();

@@ -1,3 +1,4 @@
+using Idp.Operations;
 using Microsoft.Data.Sqlite;
 
 namespace Idp.Data;
@@ -18,7 +19,7 @@ namespace Idp.Data;
 /// most <see cref="ReaderPatience"/>: a long reader makes the round give up (busy), never stalls the writers.
 /// </para>
 /// </summary>
-internal sealed partial class SqliteCheckpointer(string connectionString, TimeProvider clock, ILogger<SqliteCheckpointer> logger) : BackgroundService
+internal sealed partial class SqliteCheckpointer(string connectionString, TimeProvider clock, ILogger<SqliteCheckpointer> logger, IdpMetrics? metrics = null) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     public const int RestartPages = 1000;
@@ -39,7 +40,7 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
                 try
                 {
                     connection ??= Open(connectionString);
-                    await CheckpointAsync(connection, stoppingToken);
+                    await CheckpointAsync(connection, stoppingToken, clock, metrics);
                     failing = false;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -63,13 +64,15 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
     }
 
     /// <summary>One round: the pages copied beside the writers, then, past the threshold, the rest in the writer's turn.</summary>
-    internal static async Task<Checkpoint> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <remarks>Each step's duration goes to <see cref="IdpMetrics.SqliteCheckpoint"/>: the restart's is how long the writers waited.</remarks>
+    internal static async Task<Checkpoint> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken, TimeProvider? clock = null, IdpMetrics? metrics = null)
     {
-        var passive = Run(connection, "PASSIVE");
+        clock ??= TimeProvider.System;
+        var passive = Run(connection, "PASSIVE", clock, metrics);
         if (passive.LogPages < RestartPages)
             return passive;
         using (await SqliteWriteGate.EnterAsync(connection, cancellationToken))
-            return Run(connection, "RESTART");
+            return Run(connection, "RESTART", clock, metrics);
     }
 
     /// <summary>The checkpoints' own connection: Idp's settings, with a busy timeout of <see cref="ReaderPatience"/>.</summary>
@@ -85,13 +88,16 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
     }
 
     /// <summary>https://sqlite.org/pragma.html#pragma_wal_checkpoint: busy (1 when blocked), pages in the log, pages copied.</summary>
-    private static Checkpoint Run(SqliteConnection connection, string mode)
+    private static Checkpoint Run(SqliteConnection connection, string mode, TimeProvider clock, IdpMetrics? metrics)
     {
+        var started = clock.GetTimestamp();
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode});";
         using var reader = command.ExecuteReader();
         reader.Read();
-        return new Checkpoint(reader.GetInt32(0) != 0, reader.GetInt32(1), reader.GetInt32(2));
+        var checkpoint = new Checkpoint(reader.GetInt32(0) != 0, reader.GetInt32(1), reader.GetInt32(2));
+        metrics?.SqliteCheckpoint(mode.ToLowerInvariant(), clock.GetElapsedTime(started), checkpoint.Busy);
+        return checkpoint;
     }
 
     internal readonly record struct Checkpoint(bool Busy, int LogPages, int CopiedPages);

@@ -19,6 +19,7 @@ public sealed class IdpMetrics
     private readonly Counter<long> _slaBreaches;
     private readonly Counter<long> _messageFailures;
     private readonly Counter<long> _messagesGivenUp;
+    private readonly Histogram<double> _sqliteCheckpoints;
 
     public IdpMetrics(IMeterFactory meterFactory, OperationsGauges gauges)
     {
@@ -30,6 +31,8 @@ public sealed class IdpMetrics
         _slaBreaches = meter.CreateCounter<long>("idp.helpdesk.sla_breaches", description: "Helpdesk reset requests that passed their SLA due time.");
         _messageFailures = meter.CreateCounter<long>("idp.messages.failures", description: "Failed delivery attempts of outbox messages, by channel (email, sms, backchannel_logout, webpush).");
         _messagesGivenUp = meter.CreateCounter<long>("idp.outbox.given_up", description: "Outbox messages given up and marked failed, by channel.");
+        _sqliteCheckpoints = meter.CreateHistogram<double>("idp.sqlite.checkpoint.duration", unit: "ms",
+            description: "SQLite's background checkpoints by mode: passive runs beside the writers, restart holds them for its duration; outcome completed or busy.");
         meter.CreateObservableGauge("idp.helpdesk.reset_requests.open", () => gauges.OpenResetRequests, description: "Open helpdesk reset requests.");
         meter.CreateObservableGauge("idp.outbox.backlog", () => gauges.OutboxBacklog, description: "Messages waiting in the outbox.");
         meter.CreateObservableGauge("idp.outbox.waiting", () => ByKind(gauges.OutboxWaitingByKind), description: "Outbox messages neither sent nor given up, by channel.");
@@ -60,6 +63,10 @@ public sealed class IdpMetrics
         if (count > 0)
             _slaBreaches.Add(count);
     }
+
+    /// <summary>One SQLite checkpoint step: <paramref name="mode"/> <c>passive</c> or <c>restart</c>.</summary>
+    public void SqliteCheckpoint(string mode, TimeSpan duration, bool busy) =>
+        _sqliteCheckpoints.Record(duration.TotalMilliseconds, new("mode", mode), new("outcome", busy ? "busy" : "completed"));
 
     public void MessageFailed(string channel) =>
         _messageFailures.Add(1, new KeyValuePair<string, object?>("channel", channel));

@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Idp.Data;
+using Idp.Operations;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Idp.Testing;
 
@@ -129,6 +133,46 @@ public sealed class SqliteCheckpointerTests : IDisposable
 
         Assert.True(checkpoint.Busy);
         Assert.True(LogPages() > SqliteCheckpointer.RestartPages);
+    }
+
+    [Fact]
+    public async Task EachStep_IsMeasured_TheRestartAsTheWritersWait()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var measured = new ConcurrentQueue<(double Milliseconds, string? Mode, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "idp.sqlite.checkpoint.duration" && ReferenceEquals(instrument.Meter.Scope, meters))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) => measured.Enqueue(
+            (value, Tag(tags, "mode"), Tag(tags, "outcome"))));
+        listener.Start();
+        var metrics = new IdpMetrics(meters, new OperationsGauges());
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        Write(SqliteCheckpointer.RestartPages + 200);
+        using var connection = SqliteCheckpointer.Open(ConnectionString);
+        var turn = await SqliteWriteGate.EnterAsync(_writer, CancellationToken.None);
+
+        var checkpoint = SqliteCheckpointer.CheckpointAsync(connection, CancellationToken.None, clock, metrics);
+        await Task.Delay(100);
+        turn.Dispose();
+        await checkpoint.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([("passive", "completed"), ("restart", "completed")], measured.Select(m => (m.Mode, m.Outcome)));
+        Assert.All(measured, m => Assert.Equal(0, m.Milliseconds));
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+                return tag.Value as string;
+        }
+        return null;
     }
 
     [Fact]
