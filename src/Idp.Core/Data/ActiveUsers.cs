@@ -5,18 +5,11 @@ namespace Idp.Data;
 
 public static class ActiveUsers
 {
-    // Compiled once: the protocol's hot paths run this on every authorization and grant.
+    // Compiled once: where EF Core reads the protocol's users (SQL Server's grant store), every authorization and grant runs it.
     private static readonly Func<IdpDbContext, string, CancellationToken, Task<IdpUser?>> ById =
         EF.CompileAsyncQuery((IdpDbContext db, string id, CancellationToken _) => db.Users.AsNoTracking().FirstOrDefault(u => u.Id == id));
 
-    /// <summary>
-    /// The user, if it exists and is not locked out, read without change tracking: the protocol's hot paths
-    /// (authorize with a session, code and refresh grants) only read it.
-    /// </summary>
-    public static async Task<IdpUser?> FindActiveUserAsync(this IdpDbContext db, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        IfActive(await ById(db, id, cancellationToken), now);
-
-    /// <summary>The user, read without change tracking, whether locked out or not.</summary>
+    /// <summary>The user, read without change tracking, whether locked out or not (<see cref="IfActive"/> tells).</summary>
     public static Task<IdpUser?> FindUserAsync(this IdpDbContext db, string id, CancellationToken cancellationToken) => ById(db, id, cancellationToken);
 
     /// <summary>The user, unless the account is gone (null) or locked out.</summary>

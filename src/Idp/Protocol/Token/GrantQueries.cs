@@ -26,6 +26,6 @@ internal static class GrantQueries
 
 public sealed record Redeemable<T>(T Grant, IdpUser? User)
 {
-    /// <summary>The user, unless the account is gone or locked out (as <see cref="ActiveUsers.FindActiveUserAsync"/>).</summary>
+    /// <summary>The user, unless the account is gone or locked out (<see cref="ActiveUsers.IfActive"/>).</summary>
     public IdpUser? ActiveUser(DateTimeOffset now) => ActiveUsers.IfActive(User, now);
 }
