@@ -83,6 +83,8 @@ public static class IdpCore
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<SessionService>();
+        // Idp's grant store replaces it where the provider allows one statement (SQLite, PostgreSQL).
+        services.AddScoped<ISessionReads, EfSessionReads>();
         services.AddScoped<IStartupInitializer, Accounts.StaffRolesInitializer>();
         services.AddHttpContextAccessor();
         services.AddScoped<Accounts.AuditTrail>();

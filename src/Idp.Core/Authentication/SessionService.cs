@@ -17,15 +17,12 @@ namespace Idp.Authentication;
 /// </summary>
 public sealed class SessionService(
     IdpDbContext db,
+    ISessionReads reads,
     TimeProvider clock,
     IOptions<IdpOptions> options,
     IMemoryCache cache,
     ILogger<SessionService> logger)
 {
-    // Compiled once and prepared: every authorization with a session runs it. Tracked, as step-up and sign-out change the session.
-    private static readonly Func<IdpDbContext, string, Task<UserSession?>> SessionById =
-        EF.CompileAsyncQuery((IdpDbContext db, string id) => db.UserSessions.TagWith(PreparedQueries.Tag).FirstOrDefault(s => s.Id == id));
-
     public const string Scheme = "Idp.Session";
     public const string CookieName = "idp.session";
     private const string ItemKey = "Idp.Session.Current";
@@ -75,7 +72,7 @@ public sealed class SessionService(
             ExpiresUtc = session.ExpiresAt,
             AllowRefresh = false,
         });
-        http.Items[ItemKey] = session;
+        http.Items[ItemKey] = new SessionRead(session, user, null);
         Log.SessionStarted(logger, user.Id, session.Amr);
         return session;
     }
@@ -94,25 +91,37 @@ public sealed class SessionService(
     }
 
     /// <summary>The browser's active session, or null. Loaded once per request.</summary>
-    public async Task<UserSession?> GetCurrentAsync(HttpContext http)
+    public async Task<UserSession?> GetCurrentAsync(HttpContext http) => (await GetCurrentReadAsync(http))?.Session;
+
+    /// <summary>
+    /// The browser's active session with its user (and, where the read tells, whether the user has a factor), or
+    /// null. Loaded once per request; the session is tracked, as step-up and sign-out change it.
+    /// </summary>
+    public async Task<SessionRead?> GetCurrentReadAsync(HttpContext http)
     {
         if (http.Items.TryGetValue(ItemKey, out var cached))
-            return cached as UserSession;
+            return cached as SessionRead;
 
         var result = await http.AuthenticateAsync(Scheme);
         var sessionId = result.Principal?.FindFirst(IdpClaimTypes.SessionId)?.Value;
         var subject = result.Principal?.FindFirst(IdpClaimTypes.Subject)?.Value;
-        UserSession? session = null;
-        if (sessionId is not null)
+        SessionRead? read = null;
+        if (sessionId is not null && subject is not null)
         {
             var now = clock.GetUtcNow();
-            session = await SessionById(db, sessionId);
-            if (session is null || session.SubjectId != subject || session.EndedAt is not null || session.ExpiresAt <= now)
-                session = null;
+            read = await reads.FindAsync(sessionId, subject, http.RequestAborted);
+            if (read is null || read.Session.SubjectId != subject || read.Session.EndedAt is not null || read.Session.ExpiresAt <= now)
+                read = null;
+            else
+                read = read with { Session = Track(read.Session) };
         }
-        http.Items[ItemKey] = session;
-        return session;
+        http.Items[ItemKey] = read;
+        return read;
     }
+
+    // The instance the context already tracks, if a query of this request loaded the row before.
+    private UserSession Track(UserSession session) =>
+        db.UserSessions.Local.FindEntry(session.Id)?.Entity ?? db.UserSessions.Attach(session).Entity;
 
     /// <summary>Ends the browser's session; returns it (with its clients, for back-channel logout) or null.</summary>
     /// <param name="ending">Called with the session and its clients before the ending is saved: what it adds to the context is saved with it.</param>

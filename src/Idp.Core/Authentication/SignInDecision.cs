@@ -20,14 +20,19 @@ public sealed record SignInAuthentication(string SubjectId, AuthenticationLevel 
 /// <summary>What a parked authorization request recorded, as far as the browser that parked it may use it.</summary>
 public sealed record ParkedInteraction(DateTimeOffset CreatedAt, string? SubjectId, IReadOnlyList<string>? ConsentedScopes);
 
-/// <summary>The question: this request, with this client's rules, for this user, authenticated like this.</summary>
+/// <summary>
+/// The question: this request, with this client's rules, for this user, authenticated like this.
+/// <see cref="HasPrimaryFactor"/>: whether <see cref="User"/> has a real factor, where the caller read it with the
+/// session (<see cref="SessionRead"/>); null: the decision asks the factors itself.
+/// </summary>
 public sealed record SignInQuestion(
     HttpContext Http,
     SignInRequirements Requirements,
     IdpUser? User,
     SignInAuthentication? Authentication,
     ParkedInteraction? Parked = null,
-    bool PasswordJustProven = false);
+    bool PasswordJustProven = false,
+    bool? HasPrimaryFactor = null);
 
 /// <summary>What happens next. <see cref="Grace"/>: the authentication suffices only as a free sign-in after registration.</summary>
 public abstract record SignInOutcome
@@ -95,8 +100,9 @@ public sealed class SignInDecision(
         var grace = false;
         if (!enough || maxAgeExceeded)
         {
-            // Most users asked here have no factor (a grace or password-only session): one query tells, instead of one per kind.
-            var enrolled = await factors.HasPrimaryAsync(user.Id, cancellationToken)
+            // Most users asked here have no factor (a grace or password-only session): one query tells, instead of one per
+            // kind, or none where the session's read told already.
+            var enrolled = question.HasPrimaryFactor ?? await factors.HasPrimaryAsync(user.Id, cancellationToken)
                 ? await factors.ListPrimaryAsync(user.Id, cancellationToken)
                 : [];
             var reachable = factors.ReachableLevel(enrolled);

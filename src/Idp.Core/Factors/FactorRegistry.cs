@@ -10,6 +10,7 @@ namespace Idp.Factors;
 public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbContext db)
 {
     private static readonly ConcurrentDictionary<string, Func<IdpDbContext, string, CancellationToken, Task<bool>>> HasAnyOfKinds = new();
+    private static readonly ConcurrentDictionary<(Type Context, string Kinds), PrimaryFactorSql> SqlOfKinds = new();
 
     public IReadOnlyList<ISecondFactor> All { get; } = factors.OrderBy(f => f.IsFallback).ThenBy(f => f.Kind).ToList();
 
@@ -40,9 +41,37 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
     /// </summary>
     public Task<bool> HasPrimaryAsync(string subjectId, CancellationToken cancellationToken = default)
     {
-        var primary = All.Where(f => !f.IsFallback).ToList();
-        var query = HasAnyOfKinds.GetOrAdd(string.Join(',', primary.Select(f => (int)f.Kind)), static (_, kinds) => CompileHasAny(kinds), primary);
+        var primary = Primary;
+        var query = HasAnyOfKinds.GetOrAdd(KeyOf(primary), static (_, kinds) => CompileHasAny(kinds), primary);
         return query(db, subjectId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The query of <see cref="HasPrimaryAsync"/> as SQL, for a statement of the caller's own (the session's read):
+    /// EF Core's translation for this context's provider, once per provider and set of kinds.
+    /// </summary>
+    public PrimaryFactorSql PrimaryFactorSql() =>
+        SqlOfKinds.GetOrAdd((db.GetType(), KeyOf(Primary)), static (_, state) => Translate(state.Db, state.Kinds), (Db: db, Kinds: Primary));
+
+    private List<ISecondFactor> Primary => All.Where(f => !f.IsFallback).ToList();
+
+    private static string KeyOf(IEnumerable<ISecondFactor> kinds) => string.Join(',', kinds.Select(f => (int)f.Kind));
+
+    /// <summary>
+    /// Each kind's query applied to a placeholder id, joined, and translated without running it. The SQL names the
+    /// user's id once per kind (EF Core makes the names unique); the header of the query string lists them.
+    /// </summary>
+    private static PrimaryFactorSql Translate(IdpDbContext db, IReadOnlyList<ISecondFactor> kinds)
+    {
+        var union = kinds.Select(kind => kind.EnrolledBy.Compile()(db, "")).Aggregate(Queryable.Concat);
+        // The query string starts with a line per parameter (PostgreSQL "-- @p='…'", SQLite ".param set @p '…'").
+        var lines = union.ToQueryString().ReplaceLineEndings("\n").Split('\n');
+        var header = lines.TakeWhile(line => line.StartsWith("-- @", StringComparison.Ordinal) || line.StartsWith(".param set @", StringComparison.Ordinal)).ToList();
+        var parameters = header.Select(line => System.Text.RegularExpressions.Regex.Match(line, @"@\w+").Value).Distinct().ToList();
+        var sql = string.Join('\n', lines.Skip(header.Count)).Trim();
+        if (parameters.Count == 0)
+            throw new InvalidOperationException($"EF Core's query string names no parameter for the user's id: {sql}");
+        return new PrimaryFactorSql(sql, parameters);
     }
 
     /// <summary><c>(db, subject, _) =&gt; kind1(db, subject).Concat(kind2(db, subject))… .TagWith(PreparedQueries.Tag).Any()</c>, with each kind's query inlined.</summary>
@@ -97,3 +126,6 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
         return removed;
     }
 }
+
+/// <summary>SQL that selects a row per real factor of the user whose id is bound to every one of <see cref="SubjectParameters"/>.</summary>
+public sealed record PrimaryFactorSql(string Sql, IReadOnlyList<string> SubjectParameters);

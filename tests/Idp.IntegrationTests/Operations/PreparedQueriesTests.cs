@@ -8,11 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Idp.IntegrationTests.Operations;
 
-/// <summary>The EF Core queries of every authorization with a session carry the tag that has PostgreSQL prepare them.</summary>
+/// <summary>
+/// Every authorization with a session reads session, user and "has a factor" in one statement of the grant store's,
+/// not through EF Core; the registry's own "has a factor" query carries the tag that has PostgreSQL prepare it.
+/// </summary>
 public sealed class PreparedQueriesTests
 {
     [Fact]
-    public async Task AuthorizeWithASession_SessionAndFactorQueries_AreTaggedForPreparation()
+    public async Task AuthorizeWithASession_RunsNoEfCoreQuery()
     {
         var recorder = new QueryRecorder();
         await using var idp = new IdpFactory()
@@ -25,8 +28,22 @@ public sealed class PreparedQueriesTests
 
         portal.CodeFrom(await browser.GetAsync(portal.AuthorizeUrl(), followRedirects: false));
 
-        Assert.Contains(recorder.Queries, sql => sql.StartsWith($"-- {PreparedQueries.Tag}", StringComparison.Ordinal) && sql.Contains("\"UserSessions\"", StringComparison.Ordinal));
-        Assert.Contains(recorder.Queries, sql => sql.StartsWith($"-- {PreparedQueries.Tag}", StringComparison.Ordinal) && sql.Contains("\"UserFactors\"", StringComparison.Ordinal));
+        Assert.Empty(recorder.Queries);
+    }
+
+    [Fact]
+    public async Task RegistryHasAFactor_IsTaggedForPreparation()
+    {
+        var recorder = new QueryRecorder();
+        await using var idp = new IdpFactory().WithServices(services => services.AddSingleton<IInterceptor>(recorder));
+        var user = await idp.CreateUserAsync();
+        recorder.Queries.Clear();
+
+        await idp.WithScopeAsync(services => services.GetRequiredService<Idp.Factors.FactorRegistry>().HasPrimaryAsync(user.Id));
+
+        var query = Assert.Single(recorder.Queries);
+        Assert.StartsWith($"-- {PreparedQueries.Tag}", query, StringComparison.Ordinal);
+        Assert.Contains("\"UserFactors\"", query, StringComparison.Ordinal);
     }
 
     private sealed class QueryRecorder : DbCommandInterceptor

@@ -99,10 +99,9 @@ public sealed class AuthorizeEndpoint(
         var now = clock.GetUtcNow();
         await using var connection = await db.HoldConnectionAsync(cancellationToken);
 
-        var session = await sessions.GetCurrentAsync(http);
-        var user = session is null ? null : ActiveUsers.IfActive(await grants.FindUserAsync(session.SubjectId, cancellationToken), now);
-        if (user is null)
-            session = null;
+        var current = await sessions.GetCurrentReadAsync(http);
+        var user = ActiveUsers.IfActive(current?.User, now);
+        var session = user is null ? null : current!.Session;
 
         string? hintedSubject = null;
         if (request.IdTokenHint is not null)
@@ -115,7 +114,9 @@ public sealed class AuthorizeEndpoint(
 
         var requirements = SignInRequirements.For(request.Client, options.Value.Mfa, request.Scopes, request.AcrValues, request.EssentialAcrValues, request.MaxAge, request.Prompt, hintedSubject);
         var parkedState = record is null ? null : new ParkedInteraction(record.CreatedAt, record.SubjectId, record.ConsentedScopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var outcome = await decision.DecideAsync(new SignInQuestion(http, requirements, user, session is null ? null : SignInAuthentication.Of(session), parkedState), cancellationToken);
+        var outcome = await decision.DecideAsync(
+            new SignInQuestion(http, requirements, user, session is null ? null : SignInAuthentication.Of(session), parkedState, HasPrimaryFactor: current?.HasPrimaryFactor),
+            cancellationToken);
 
         switch (outcome)
         {

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Linq.Expressions;
 using System.Reflection;
+using Idp.Authentication;
 using Idp.Data;
+using Idp.Factors;
 using Idp.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -22,15 +24,17 @@ internal sealed class GrantSql
     private readonly EntityColumns _codes;
     private readonly EntityColumns _refreshTokens;
     private readonly EntityColumns _users;
+    private readonly EntityColumns _sessions;
+    private readonly ConcurrentDictionary<string, string> _sessionSelects = new();
 
     public GrantSql(IModel model, ISqlGenerationHelper sql)
     {
         _codes = new EntityColumns(model.FindEntityType(typeof(AuthorizationCode))!, sql);
         _refreshTokens = new EntityColumns(model.FindEntityType(typeof(RefreshToken))!, sql);
         _users = new EntityColumns(model.FindEntityType(typeof(IdpUser))!, sql);
+        _sessions = new EntityColumns(model.FindEntityType(typeof(UserSession))!, sql);
         SelectCodeWithUser = WithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
         SelectRefreshTokenWithUser = WithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
-        SelectUser = $"SELECT {_users.SelectList("u")} FROM {_users.Table} AS u WHERE u.{_users[nameof(IdpUser.Id)]} = @id";
         var codes = _codes.Table;
         RedeemCode =
             $"UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now, " +
@@ -62,8 +66,16 @@ internal sealed class GrantSql
     /// <summary>A refresh token and its user by the token's key (<c>@id</c>), as <see cref="ReadRefreshTokenWithUser"/> reads them.</summary>
     public string SelectRefreshTokenWithUser { get; }
 
-    /// <summary>A user by key (<c>@id</c>, <see cref="BindUserKey"/>), as <see cref="ReadUser"/> reads it: authorize with a session.</summary>
-    public string SelectUser { get; }
+    /// <summary>
+    /// A session with its user and whether the user has a real factor (<paramref name="factors"/>, as EXISTS), by the
+    /// session's key: one statement for what every authorization with a session reads. Bound by
+    /// <see cref="BindSessionRead"/>, read by <see cref="ReadSession"/>.
+    /// </summary>
+    public string SelectSessionWithUser(PrimaryFactorSql factors) => _sessionSelects.GetOrAdd(factors.Sql, static (factorSql, sql) =>
+        $"SELECT {sql._sessions.SelectList("idp_session")}, {sql._users.SelectList("idp_user")}, EXISTS ({factorSql}) " +
+        $"FROM {sql._sessions.Table} AS idp_session LEFT JOIN {sql._users.Table} AS idp_user " +
+        $"ON idp_user.{sql._users[nameof(IdpUser.Id)]} = idp_session.{sql._sessions[nameof(UserSession.SubjectId)]} " +
+        $"WHERE idp_session.{sql._sessions[nameof(UserSession.Id)]} = @idp_session", this);
 
     /// <summary>PostgreSQL: <see cref="RedeemCode"/> and the refresh token's insert as one statement (<see cref="UpdateThenInsert"/>).</summary>
     public string RedeemCodeWithRefreshToken { get; }
@@ -84,9 +96,22 @@ internal sealed class GrantSql
 
     public void BindKey(DbCommand command, string id) => _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), id);
 
-    public void BindUserKey(DbCommand command, string id) => _users.BindValue(command, "@id", nameof(IdpUser.Id), id);
+    /// <summary>The session's key, and the cookie's subject for "has a factor": a session of another user is refused anyway.</summary>
+    public void BindSessionRead(DbCommand command, PrimaryFactorSql factors, string sessionId, string subjectId)
+    {
+        _sessions.BindValue(command, "@idp_session", nameof(UserSession.Id), sessionId);
+        foreach (var parameter in factors.SubjectParameters)
+            _users.BindValue(command, parameter, nameof(IdpUser.Id), subjectId);
+    }
 
-    public IdpUser? ReadUser(DbDataReader reader) => reader.Read() ? _users.Read<IdpUser>(reader, 0) : null;
+    public SessionRead? ReadSession(DbDataReader reader)
+    {
+        if (!reader.Read())
+            return null;
+        var session = _sessions.Read<UserSession>(reader, 0);
+        var user = reader.IsDBNull(_sessions.Count) ? null : _users.Read<IdpUser>(reader, _sessions.Count);
+        return new SessionRead(session, user, reader.GetBoolean(_sessions.Count + _users.Count));
+    }
 
     public Redeemable<AuthorizationCode>? ReadCodeWithUser(DbDataReader reader) => ReadWithUser<AuthorizationCode>(reader, _codes);
 

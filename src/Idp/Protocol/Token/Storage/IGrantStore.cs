@@ -15,9 +15,6 @@ public interface IGrantStore
     /// <summary>A refresh token with its user (null user: the account is gone), or null.</summary>
     Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>A user by key, read without change tracking (authorize with a session), or null.</summary>
-    Task<IdpUser?> FindUserAsync(string id, CancellationToken cancellationToken);
-
     /// <summary>Keeps the request's connection open for a grant's statements where they use it (not SQLite's, which has its own).</summary>
     Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken);
 

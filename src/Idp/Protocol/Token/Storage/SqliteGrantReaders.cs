@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Idp.Authentication;
 using Idp.Data;
 using Idp.Data.Entities;
+using Idp.Factors;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +23,8 @@ internal sealed class SqliteGrantReaders : IDisposable
 
     public Redeemable<RefreshToken>? FindRefreshToken(IdpDbContext db, string id) => Use(db, reader => reader.FindRefreshToken(id));
 
-    public IdpUser? FindUser(IdpDbContext db, string id) => Use(db, reader => reader.FindUser(id));
+    public SessionRead? FindSession(IdpDbContext db, PrimaryFactorSql factors, string sessionId, string subjectId) =>
+        Use(db, reader => reader.FindSession(factors, sessionId, subjectId));
 
     private T Use<T>(IdpDbContext db, Func<Reader, T> lookup)
     {
@@ -54,7 +57,8 @@ internal sealed class SqliteGrantReaders : IDisposable
         private readonly GrantSql _sql;
         private readonly SqliteCommand _code;
         private readonly SqliteCommand _refreshToken;
-        private readonly SqliteCommand _user;
+        // Per factor SQL: one while the factor kinds stay what they are.
+        private readonly Dictionary<string, SqliteCommand> _sessions = [];
 
         public Reader(string connectionString, GrantSql sql)
         {
@@ -66,8 +70,6 @@ internal sealed class SqliteGrantReaders : IDisposable
             _code.CommandText = sql.SelectCodeWithUser;
             _refreshToken = _connection.CreateCommand();
             _refreshToken.CommandText = sql.SelectRefreshTokenWithUser;
-            _user = _connection.CreateCommand();
-            _user.CommandText = sql.SelectUser;
         }
 
         public Redeemable<AuthorizationCode>? FindCode(string id)
@@ -82,10 +84,18 @@ internal sealed class SqliteGrantReaders : IDisposable
             return _sql.ReadRefreshTokenWithUser(reader);
         }
 
-        public IdpUser? FindUser(string id)
+        public SessionRead? FindSession(PrimaryFactorSql factors, string sessionId, string subjectId)
         {
-            using var reader = Execute(_user, _sql.BindUserKey, id);
-            return _sql.ReadUser(reader);
+            if (!_sessions.TryGetValue(factors.Sql, out var command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = _sql.SelectSessionWithUser(factors);
+                _sessions[factors.Sql] = command;
+            }
+            command.Parameters.Clear();
+            _sql.BindSessionRead(command, factors, sessionId, subjectId);
+            using var reader = command.ExecuteReader();
+            return _sql.ReadSession(reader);
         }
 
         private static SqliteDataReader Execute(SqliteCommand command, Action<DbCommand, string> bindKey, string id)
@@ -99,7 +109,8 @@ internal sealed class SqliteGrantReaders : IDisposable
         {
             _code.Dispose();
             _refreshToken.Dispose();
-            _user.Dispose();
+            foreach (var command in _sessions.Values)
+                command.Dispose();
             _connection.Dispose();
         }
     }
