@@ -102,9 +102,8 @@ internal sealed class PostgresGrantStore(IdpDbContext db, FactorRegistry factors
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = text;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            bind(command);
+            PositionalParameters.Apply(command, text, bind);
             // Npgsql finds the statement already prepared on this physical connection (same text, same parameter types) without a round trip.
             await command.PrepareAsync(cancellationToken);
             return await run(command);
