@@ -60,6 +60,56 @@ public sealed class PostgresGrantStoreTests
         });
     }
 
+    [PostgresFact]
+    public async Task Exchange_ConsumesAndReplacesOnlyATokenAsExpected_InOneStatement_AndUndoRestoresIt()
+    {
+        await using var idp = new IdpFactory();
+        var user = await idp.CreateUserAsync();
+        await idp.WithDbAsync(async db =>
+        {
+            db.RefreshTokens.Add(Refresh("ex-1", user.Id));
+            var bound = Refresh("ex-bound", user.Id);
+            bound.DPoPJkt = "jkt-a";
+            db.RefreshTokens.Add(bound);
+            var expired = Refresh("ex-expired", user.Id);
+            expired.ExpiresAt = Now;
+            db.RefreshTokens.Add(expired);
+            var revoked = Refresh("ex-revoked", user.Id);
+            revoked.RevokedAt = Now.AddMinutes(-1);
+            db.RefreshTokens.Add(revoked);
+            await db.SaveChangesAsync();
+        });
+
+        await idp.WithDbAsync(async db =>
+        {
+            var store = new PostgresGrantStore(db, new Idp.Factors.FactorRegistry([], db));
+            RefreshExchange Exchange(string id, string client = "portal", string? jkt = null) => new(id, client, jkt, Now, "next-" + id, "at-next-" + id);
+
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-1", client: "other"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-expired"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-revoked"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-bound"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-bound", jkt: "jkt-b"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("unknown"), default));
+            Assert.Equal(4, await db.RefreshTokens.CountAsync(t => t.ConsumedAt == null));
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("ex-bound", jkt: "jkt-a"), default));
+
+            var exchanged = await store.TryExchangeAsync(Exchange("ex-1"), default);
+            Assert.Equal(Now, exchanged!.Grant.ConsumedAt);
+            Assert.Equivalent(await db.FindUserAsync(user.Id, default), exchanged.User, strict: true);
+            var original = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == "ex-1");
+            original.ConsumedAt = null;
+            Assert.Equivalent(RefreshRotation.Successor(original, "next-ex-1", Now, "at-next-ex-1"),
+                await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == "next-ex-1"), strict: true);
+            Assert.Null(await store.TryExchangeAsync(Exchange("ex-1"), default));
+
+            await store.UndoAsync(Exchange("ex-1"), default);
+            Assert.Null((await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == "ex-1")).ConsumedAt);
+            Assert.False(await db.RefreshTokens.AnyAsync(t => t.Id == "next-ex-1"));
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("ex-1"), default));
+        });
+    }
+
     private static RefreshToken Refresh(string id, string subjectId) => new()
     {
         Id = id, FamilyId = "family", ClientId = "portal", SubjectId = subjectId, SessionId = "session-1",

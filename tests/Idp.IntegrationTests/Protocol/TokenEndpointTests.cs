@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Idp.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Idp.IntegrationTests.Protocol;
 
@@ -79,6 +80,29 @@ public sealed class TokenEndpointTests : IAsyncLifetime
         Assert.Equal("openid profile", narrowBody.GetProperty("scope").GetString());
         var (wide, wideBody) = await _rp.RefreshAsync(narrowBody.GetProperty("refresh_token").GetString()!, "openid api");
         Assert.Equal("invalid_scope", wideBody.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Refresh_WhileTheUserIsLockedOut_IsRefused_AndTheSameTokenWorksOnceTheLockoutEnds()
+    {
+        var user = await _idp.CreateUserAsync();
+        using var browser = _idp.CreateBrowser();
+        var (_, first) = await _rp.RedeemAsync(_rp.CodeFrom(await _rp.AuthorizeAsync(browser, user)));
+        var refreshToken = first.GetProperty("refresh_token").GetString()!;
+        await _idp.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LockoutEnd, _idp.Clock.GetUtcNow().AddMinutes(10))));
+
+        var (locked, lockedBody) = await _rp.RefreshAsync(refreshToken);
+        Assert.Equal(HttpStatusCode.BadRequest, locked.StatusCode);
+        Assert.Equal("invalid_grant", lockedBody.GetProperty("error").GetString());
+        Assert.Contains("can no longer sign in", lockedBody.GetProperty("error_description").GetString());
+
+        // The refusal wrote nothing (PostgreSQL: the one-statement exchange was undone), so this is no reuse.
+        _idp.Clock.Advance(TimeSpan.FromMinutes(11));
+        var (after, afterBody) = await _rp.RefreshAsync(refreshToken);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var (next, _) = await _rp.RefreshAsync(afterBody.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
     [Fact]

@@ -29,64 +29,50 @@ public sealed class RefreshTokenGrant(
 
         var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
-        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
-        var found = await grants.FindRefreshTokenAsync(id, cancellationToken);
-        var stored = found?.Grant;
-        if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
-            return GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid.");
-        if (stored.ConsumedAt is not null)
-            return await ReuseAsync(stored, cancellationToken);
-        if (stored.ExpiresAt <= now)
-            return GrantResult.Fail(Errors.InvalidGrant, "The refresh token has expired.");
-
-        // RFC 9449 §5: a bound refresh token is used only with a proof by its key.
-        if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
-        {
-            Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, "DPoP key differs from the refresh token's");
-            return GrantResult.Fail(Errors.InvalidGrant, dpopThumbprint is null
-                ? "The refresh token is bound to a DPoP key; send a proof by that key."
-                : "The refresh token is bound to another DPoP key.");
-        }
-
-        var granted = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var scopes = granted;
-        if (parameters[Parameters.Scope] is { } requested)
-        {
-            scopes = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
-            if (scopes.Any(s => !granted.Contains(s)))
-                return GrantResult.Fail(Errors.InvalidScope, "A refresh may only narrow the granted scope.");
-        }
-
-        var user = found!.ActiveUser(now);
-        if (user is null)
-            return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
-        if (await RefusalAsync(stored, user, granted, now, cancellationToken) is { } refusal)
-        {
-            Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, refusal);
-            return GrantResult.Fail(Errors.InvalidGrant, refusal);
-        }
-
         var accessTokenId = Hashing.RandomToken(16);
         var next = Hashing.RandomToken(32);
-        var successor = new RefreshToken
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+
+        // Where the store can (PostgreSQL), a token as expected is consumed and replaced in one statement, and the user
+        // is checked afterwards; a refusal undoes the exchange. Meanwhile the token reads as consumed: a concurrent
+        // request with it counts as reuse, as it would after a successful rotation.
+        var exchanges = parameters[Parameters.Scope] is null ? grants as IRefreshTokenExchange : null;
+        var exchange = new RefreshExchange(id, client.ClientId, dpopThumbprint, now, Hashing.Sha256(next), accessTokenId);
+        var found = exchanges is null ? null : await exchanges.TryExchangeAsync(exchange, cancellationToken);
+        var exchanged = found is not null;
+        string[] scopes;
+        if (found is not null)
         {
-            Id = Hashing.Sha256(next),
-            FamilyId = stored.FamilyId,
-            ClientId = stored.ClientId,
-            SubjectId = stored.SubjectId,
-            SessionId = stored.SessionId,
-            Scope = stored.Scope,
-            AuthTime = stored.AuthTime,
-            Acr = stored.Acr,
-            Amr = stored.Amr,
-            ClaimsRequest = stored.ClaimsRequest,
-            CreatedAt = now,
-            ExpiresAt = stored.ExpiresAt,
-            AccessTokenId = accessTokenId,
-            DPoPJkt = stored.DPoPJkt,
-        };
-        if (!await grants.RotateRefreshTokenAsync(new RefreshRotation(id, now, successor), cancellationToken))
-            return await ReuseAsync(stored, cancellationToken);
+            scopes = found.Grant.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        else
+        {
+            var lookedUp = await LookUpAsync(id, client, parameters[Parameters.Scope], dpopThumbprint, now, cancellationToken);
+            if (lookedUp.Failure is not null)
+                return lookedUp.Failure;
+            (found, scopes) = (lookedUp.Found!, lookedUp.Scopes!);
+        }
+        var stored = found.Grant;
+
+        var user = found.ActiveUser(now);
+        var refusal = user is null
+            ? "The user can no longer sign in."
+            : await RefusalAsync(stored, user, stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries), now, cancellationToken);
+        if (user is null || refusal is not null)
+        {
+            if (exchanged)
+                await exchanges!.UndoAsync(exchange, cancellationToken);
+            if (user is not null)
+                Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, refusal!);
+            return GrantResult.Fail(Errors.InvalidGrant, refusal!);
+        }
+
+        if (!exchanged)
+        {
+            var successor = RefreshRotation.Successor(stored, exchange.SuccessorId, now, accessTokenId);
+            if (!await grants.RotateRefreshTokenAsync(new RefreshRotation(id, now, successor), cancellationToken))
+                return await ReuseAsync(stored, cancellationToken);
+        }
 
         var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
         ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);
@@ -96,6 +82,40 @@ public sealed class RefreshTokenGrant(
             ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
             : null;
         return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+    }
+
+    /// <summary>
+    /// The token looked up and checked before anything is written: unknown, another client's or revoked; consumed
+    /// (reuse); expired; bound to another key; or asked for more scope than granted. Else the scopes to issue.
+    /// </summary>
+    private async Task<(Redeemable<RefreshToken>? Found, string[]? Scopes, GrantResult? Failure)> LookUpAsync(
+        string id, Client client, string? requested, string? dpopThumbprint, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var found = await grants.FindRefreshTokenAsync(id, cancellationToken);
+        var stored = found?.Grant;
+        if (stored is null || stored.ClientId != client.ClientId || stored.RevokedAt is not null)
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The refresh token is invalid."));
+        if (stored.ConsumedAt is not null)
+            return (null, null, await ReuseAsync(stored, cancellationToken));
+        if (stored.ExpiresAt <= now)
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The refresh token has expired."));
+
+        // RFC 9449 §5: a bound refresh token is used only with a proof by its key.
+        if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
+        {
+            Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, "DPoP key differs from the refresh token's");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, dpopThumbprint is null
+                ? "The refresh token is bound to a DPoP key; send a proof by that key."
+                : "The refresh token is bound to another DPoP key."));
+        }
+
+        var granted = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (requested is null)
+            return (found, granted, null);
+        var scopes = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        return scopes.All(granted.Contains)
+            ? (found, scopes, null)
+            : (null, null, GrantResult.Fail(Errors.InvalidScope, "A refresh may only narrow the granted scope."));
     }
 
     /// <summary>

@@ -49,6 +49,59 @@ internal sealed class GrantSql
         InsertRefreshToken = _refreshTokens.Insert;
         RedeemCodeWithRefreshToken = UpdateThenInsert(RedeemCode, _refreshTokens);
         RotateRefreshToken = UpdateThenInsert(ConsumeRefreshToken, _refreshTokens);
+        ExchangeRefreshToken = Exchange();
+        var tokens = _refreshTokens;
+        UndoExchange =
+            $"WITH undone AS (UPDATE {tokens.Table} SET {tokens[nameof(RefreshToken.ConsumedAt)]} = NULL " +
+            $"WHERE {tokens[nameof(RefreshToken.Id)]} = @id AND {tokens[nameof(RefreshToken.ConsumedAt)]} = @now RETURNING 1) " +
+            $"DELETE FROM {tokens.Table} WHERE {tokens[nameof(RefreshToken.Id)]} = @successor";
+    }
+
+    /// <summary>PostgreSQL: see <see cref="IRefreshTokenExchange.TryExchangeAsync"/>; bound by <see cref="BindExchange"/>, read by <see cref="ReadRefreshTokenWithUser"/>.</summary>
+    public string ExchangeRefreshToken { get; }
+
+    /// <summary>PostgreSQL: see <see cref="IRefreshTokenExchange.UndoAsync"/>; bound by <see cref="BindUndo"/>.</summary>
+    public string UndoExchange { get; }
+
+    /// <summary>
+    /// The conditional consumption with the exchange's conditions, the successor's insert from the consumed row
+    /// (what <see cref="RefreshRotation.Successor"/> copies; its own id, creation time and access token), and the
+    /// consumed row with its user, as <see cref="SelectRefreshTokenWithUser"/> reads them.
+    /// </summary>
+    private string Exchange()
+    {
+        var tokens = _refreshTokens;
+        var own = new Dictionary<string, string>
+        {
+            [nameof(RefreshToken.Id)] = "@successor",
+            [nameof(RefreshToken.CreatedAt)] = "@now",
+            [nameof(RefreshToken.AccessTokenId)] = "@access",
+            [nameof(RefreshToken.ConsumedAt)] = "NULL",
+            [nameof(RefreshToken.RevokedAt)] = "NULL",
+        };
+        var successor = string.Join(", ", tokens.PropertyNames.Select(p => own.GetValueOrDefault(p) ?? $"consumed.{tokens[p]}"));
+        var jkt = tokens[nameof(RefreshToken.DPoPJkt)];
+        return
+            $"WITH consumed AS ({ConsumeRefreshToken} AND {tokens[nameof(RefreshToken.ClientId)]} = @client " +
+            $"AND {tokens[nameof(RefreshToken.ExpiresAt)]} > @now AND ({jkt} IS NULL OR {jkt} = @jkt) RETURNING *), " +
+            $"successor AS ({tokens.InsertColumns} SELECT {successor} FROM consumed) " +
+            $"SELECT {tokens.SelectList("g")}, {_users.SelectList("u")} FROM consumed AS g " +
+            $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{tokens[nameof(RefreshToken.SubjectId)]}";
+    }
+
+    public void BindExchange(DbCommand command, RefreshExchange exchange)
+    {
+        BindUndo(command, exchange);
+        _refreshTokens.BindValue(command, "@client", nameof(RefreshToken.ClientId), exchange.ClientId);
+        _refreshTokens.BindValue(command, "@jkt", nameof(RefreshToken.DPoPJkt), exchange.DPoPJkt);
+        _refreshTokens.BindValue(command, "@access", nameof(RefreshToken.AccessTokenId), exchange.AccessTokenId);
+    }
+
+    public void BindUndo(DbCommand command, RefreshExchange exchange)
+    {
+        _refreshTokens.BindValue(command, "@id", nameof(RefreshToken.Id), exchange.Id);
+        _refreshTokens.BindValue(command, "@now", nameof(RefreshToken.ConsumedAt), exchange.Now);
+        _refreshTokens.BindValue(command, "@successor", nameof(RefreshToken.Id), exchange.SuccessorId);
     }
 
     public string InsertCode { get; }
@@ -175,6 +228,8 @@ internal sealed class GrantSql
         public string this[string property] => _byName[property].Column;
 
         public int Count => _properties.Length;
+
+        public IEnumerable<string> PropertyNames => _properties.Select(p => p.Name);
 
         public string SelectList(string alias) => string.Join(", ", _properties.Select(p => $"{alias}.{_byName[p.Name].Column}"));
 

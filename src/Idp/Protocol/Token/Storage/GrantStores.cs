@@ -47,7 +47,7 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 /// PostgreSQL restart broke while a statement was being prepared failed with a NullReferenceException inside
 /// Npgsql instead of its connection error.)
 /// </summary>
-internal sealed class PostgresGrantStore(IdpDbContext db, FactorRegistry factors) : IGrantStore, ISessionReads
+internal sealed class PostgresGrantStore(IdpDbContext db, FactorRegistry factors) : IGrantStore, ISessionReads, IRefreshTokenExchange
 {
     private readonly GrantSql _sql = db.GrantSql();
 
@@ -85,6 +85,12 @@ internal sealed class PostgresGrantStore(IdpDbContext db, FactorRegistry factors
             _sql.BindRotation(command, rotation);
             _sql.BindRefreshToken(command, rotation.Next);
         }, cancellationToken) > 0;
+
+    public Task<Redeemable<RefreshToken>?> TryExchangeAsync(RefreshExchange exchange, CancellationToken cancellationToken) =>
+        ReadAsync(_sql.ExchangeRefreshToken, command => _sql.BindExchange(command, exchange), _sql.ReadRefreshTokenWithUser, cancellationToken);
+
+    public Task UndoAsync(RefreshExchange exchange, CancellationToken cancellationToken) =>
+        ExecuteAsync(_sql.UndoExchange, command => _sql.BindUndo(command, exchange), cancellationToken);
 
     private Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken) =>
         RunAsync(text, bind, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);

@@ -38,4 +38,44 @@ public interface IGrantStore
 public sealed record CodeRedemption(string CodeId, DateTimeOffset RedeemedAt, string AccessTokenId, RefreshToken? Refresh);
 
 /// <summary>A refresh token's rotation: <see cref="Next"/> replaces the consumed token.</summary>
-public sealed record RefreshRotation(string ConsumedId, DateTimeOffset ConsumedAt, RefreshToken Next);
+public sealed record RefreshRotation(string ConsumedId, DateTimeOffset ConsumedAt, RefreshToken Next)
+{
+    /// <summary>The token that replaces <paramref name="consumed"/>: the same grant, its own id and access token, the same absolute expiry.</summary>
+    public static RefreshToken Successor(RefreshToken consumed, string id, DateTimeOffset now, string accessTokenId) => new()
+    {
+        Id = id,
+        FamilyId = consumed.FamilyId,
+        ClientId = consumed.ClientId,
+        SubjectId = consumed.SubjectId,
+        SessionId = consumed.SessionId,
+        Scope = consumed.Scope,
+        AuthTime = consumed.AuthTime,
+        Acr = consumed.Acr,
+        Amr = consumed.Amr,
+        ClaimsRequest = consumed.ClaimsRequest,
+        CreatedAt = now,
+        ExpiresAt = consumed.ExpiresAt,
+        AccessTokenId = accessTokenId,
+        DPoPJkt = consumed.DPoPJkt,
+    };
+}
+
+/// <summary>
+/// A store that can rotate a refresh token in one statement (PostgreSQL): lookup, consumption and the successor's
+/// insert in one round trip instead of two. The grant checks the user afterwards and undoes a refused exchange.
+/// </summary>
+public interface IRefreshTokenExchange
+{
+    /// <summary>
+    /// If the token is of the client, neither consumed nor revoked nor expired at <see cref="RefreshExchange.Now"/>, and
+    /// bound to the proof's key if bound: consumes it, stores its successor (<see cref="RefreshRotation.Successor"/>)
+    /// and returns the consumed token with its user. Null: nothing written; a lookup tells why.
+    /// </summary>
+    Task<Redeemable<RefreshToken>?> TryExchangeAsync(RefreshExchange exchange, CancellationToken cancellationToken);
+
+    /// <summary>Undoes an exchange the grant refused afterwards: the successor is deleted and the token no longer consumed.</summary>
+    Task UndoAsync(RefreshExchange exchange, CancellationToken cancellationToken);
+}
+
+/// <summary>A refresh token's exchange: the presented token's key, the client and proof key it must match, and the successor's keys.</summary>
+public sealed record RefreshExchange(string Id, string ClientId, string? DPoPJkt, DateTimeOffset Now, string SuccessorId, string AccessTokenId);
