@@ -29,50 +29,69 @@ public sealed class AuthorizationCodeGrant(
             return GrantResult.Fail(Errors.InvalidRequest, "code is missing.");
         var verifier = parameters[Parameters.CodeVerifier];
 
-        var id = Hashing.Sha256(code);
         var now = clock.GetUtcNow();
+        var accessTokenId = Hashing.RandomToken(16);
+        var (redeemed, refreshToken, failure) = await RedeemAsync(client, parameters, Hashing.Sha256(code), verifier, dpopThumbprint, accessTokenId, now, cancellationToken);
+        if (failure is not null)
+            return failure;
+        var (stored, user) = (redeemed!.Grant, redeemed.User!);
+        var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
+
+        ClaimsRequest.TryParse(stored.ClaimsRequest, out var requested);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested, dpopThumbprint);
+        var idToken = scopes.Contains(Scopes.OpenId)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, requested)
+            : null;
+        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
+    }
+
+    /// <summary>
+    /// The database's part, on one connection that is released before the tokens are signed: the code checked and
+    /// redeemed (with its refresh token stored), with its user (active) and the refresh token to hand out; or why not.
+    /// </summary>
+    private async Task<(Redeemable<AuthorizationCode>? Redeemed, string? RefreshToken, GrantResult? Failure)> RedeemAsync(
+        Client client, RequestParameters parameters, string id, string? verifier, string? dpopThumbprint, string accessTokenId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var connection = await grants.HoldConnectionAsync(cancellationToken);
         var found = await grants.FindCodeAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
-            return GrantResult.Fail(Errors.InvalidGrant, "The code is invalid.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The code is invalid."));
         if (stored.RedeemedAt is not null)
-            return await ReplayAsync(id, cancellationToken);
+            return (null, null, await ReplayAsync(id, cancellationToken));
         if (stored.ExpiresAt <= now)
-            return GrantResult.Fail(Errors.InvalidGrant, "The code has expired.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The code has expired."));
         if (stored.RedirectUri.Length > 0 && parameters[Parameters.RedirectUri] != stored.RedirectUri)
-            return GrantResult.Fail(Errors.InvalidGrant, "redirect_uri differs from the authorization request.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "redirect_uri differs from the authorization request."));
         if (stored.CodeChallenge is null)
         {
             // RFC 9700 §2.1.1: a verifier without a challenge is a downgrade attempt.
             if (verifier is not null)
-                return GrantResult.Fail(Errors.InvalidGrant, "code_verifier sent, but the authorization request had no code_challenge.");
+                return (null, null, GrantResult.Fail(Errors.InvalidGrant, "code_verifier sent, but the authorization request had no code_challenge."));
         }
         else if (verifier is null)
         {
-            return GrantResult.Fail(Errors.InvalidGrant, "code_verifier is missing.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "code_verifier is missing."));
         }
         else if (!Pkce.Verify(verifier, stored.CodeChallenge))
         {
-            return GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "code_verifier does not match the code_challenge."));
         }
 
         // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof by that key.
         if (stored.DPoPJkt is not null && stored.DPoPJkt != dpopThumbprint)
-            return GrantResult.Fail(Errors.InvalidGrant, "The code is bound to another DPoP key (dpop_jkt).");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The code is bound to another DPoP key (dpop_jkt)."));
 
         var user = found!.ActiveUser(now);
         if (user is null)
-            return GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in.");
+            return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in."));
 
         var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var accessTokenId = Hashing.RandomToken(16);
         // With offline_access the refresh token outlives the session; without it, a client allowed to refresh gets one
         // bound to the session, refused once the session ends (RefreshTokenGrant).
         var issueRefresh = client.MayRefresh() && (scopes.Contains(Scopes.OfflineAccess) || stored.SessionId is not null);
         string? refreshToken = issueRefresh ? Hashing.RandomToken(32) : null;
-        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
-
         var refresh = issueRefresh
             ? new RefreshToken
             {
@@ -95,14 +114,8 @@ public sealed class AuthorizationCodeGrant(
             }
             : null;
         if (!await grants.RedeemCodeAsync(new CodeRedemption(id, now, accessTokenId, refresh), cancellationToken))
-            return await ReplayAsync(id, cancellationToken);
-
-        ClaimsRequest.TryParse(stored.ClaimsRequest, out var requested);
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, requested, dpopThumbprint);
-        var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, stored.Nonce, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, requested)
-            : null;
-        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, stored.Scope, refreshToken, idToken), null);
+            return (null, null, await ReplayAsync(id, cancellationToken));
+        return (found, refreshToken, null);
     }
 
     private async Task<GrantResult> ReplayAsync(string id, CancellationToken cancellationToken)

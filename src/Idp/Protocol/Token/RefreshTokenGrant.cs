@@ -27,17 +27,39 @@ public sealed class RefreshTokenGrant(
         if (presented is null)
             return GrantResult.Fail(Errors.InvalidRequest, "refresh_token is missing.");
 
-        var id = Hashing.Sha256(presented);
         var now = clock.GetUtcNow();
         var accessTokenId = Hashing.RandomToken(16);
         var next = Hashing.RandomToken(32);
+        var exchange = new RefreshExchange(Hashing.Sha256(presented), client.ClientId, dpopThumbprint, now, Hashing.Sha256(next), accessTokenId);
+        var (rotated, scopes, failure) = await RotateAsync(exchange, client, parameters[Parameters.Scope], cancellationToken);
+        if (failure is not null)
+            return failure;
+        var (stored, user) = (rotated!.Grant, rotated.User!);
+
+        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
+        ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);
+        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, claimsRequest, dpopThumbprint);
+        // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
+        var idToken = scopes.Contains(Scopes.OpenId)
+            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
+            : null;
+        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+    }
+
+    /// <summary>
+    /// The database's part, on one connection that is released before the tokens are signed: the token consumed and
+    /// replaced, with its user (active) and the scopes to issue; or why not.
+    /// </summary>
+    private async Task<(Redeemable<RefreshToken>? Rotated, string[] Scopes, GrantResult? Failure)> RotateAsync(
+        RefreshExchange exchange, Client client, string? requested, CancellationToken cancellationToken)
+    {
+        var (id, now) = (exchange.Id, exchange.Now);
         await using var connection = await grants.HoldConnectionAsync(cancellationToken);
 
         // Where the store can (PostgreSQL), a token as expected is consumed and replaced in one statement, and the user
         // is checked afterwards; a refusal undoes the exchange. Meanwhile the token reads as consumed: a concurrent
         // request with it counts as reuse, as it would after a successful rotation.
-        var exchanges = parameters[Parameters.Scope] is null ? grants as IRefreshTokenExchange : null;
-        var exchange = new RefreshExchange(id, client.ClientId, dpopThumbprint, now, Hashing.Sha256(next), accessTokenId);
+        var exchanges = requested is null ? grants as IRefreshTokenExchange : null;
         var found = exchanges is null ? null : await exchanges.TryExchangeAsync(exchange, cancellationToken);
         var exchanged = found is not null;
         string[] scopes;
@@ -47,9 +69,9 @@ public sealed class RefreshTokenGrant(
         }
         else
         {
-            var lookedUp = await LookUpAsync(id, client, parameters[Parameters.Scope], dpopThumbprint, now, cancellationToken);
+            var lookedUp = await LookUpAsync(id, client, requested, exchange.DPoPJkt, now, cancellationToken);
             if (lookedUp.Failure is not null)
-                return lookedUp.Failure;
+                return (null, [], lookedUp.Failure);
             (found, scopes) = (lookedUp.Found!, lookedUp.Scopes!);
         }
         var stored = found.Grant;
@@ -64,24 +86,16 @@ public sealed class RefreshTokenGrant(
                 await exchanges!.UndoAsync(exchange, cancellationToken);
             if (user is not null)
                 Log.RefreshTokenRefused(logger, stored.ClientId, stored.SubjectId, refusal!);
-            return GrantResult.Fail(Errors.InvalidGrant, refusal!);
+            return (null, [], GrantResult.Fail(Errors.InvalidGrant, refusal!));
         }
 
         if (!exchanged)
         {
-            var successor = RefreshRotation.Successor(stored, exchange.SuccessorId, now, accessTokenId);
+            var successor = RefreshRotation.Successor(stored, exchange.SuccessorId, now, exchange.AccessTokenId);
             if (!await grants.RotateRefreshTokenAsync(new RefreshRotation(id, now, successor), cancellationToken))
-                return await ReuseAsync(stored, cancellationToken);
+                return (null, [], await ReuseAsync(stored, cancellationToken));
         }
-
-        var authentication = new AuthenticationFacts(stored.AuthTime, stored.Acr, stored.Amr, stored.SessionId);
-        ClaimsRequest.TryParse(stored.ClaimsRequest, out var claimsRequest);
-        var accessToken = await issuer.CreateAccessTokenAsync(client, stored.SubjectId, scopes, authentication, accessTokenId, cancellationToken, claimsRequest, dpopThumbprint);
-        // OpenID Connect Core §12.2: a new ID token for the same authentication, without a nonce.
-        var idToken = scopes.Contains(Scopes.OpenId)
-            ? await issuer.CreateIdTokenAsync(client, user, scopes, authentication, null, accessToken, await UserRoles.ForIdTokenAsync(db, user.Id, scopes, cancellationToken), cancellationToken, claimsRequest)
-            : null;
-        return new GrantResult(new TokenResponse(accessToken, TokenTypes.For(dpopThumbprint), client.AccessTokenLifetimeSeconds, string.Join(' ', scopes), next, idToken), null);
+        return (found, scopes, null);
     }
 
     /// <summary>
