@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Idp.Data;
 
 /// <summary>
-/// PostgreSQL: the EF Core queries that every authorization runs (the session, "has a factor") are prepared
-/// explicitly, once per physical connection, as the grant store's own statements are; the server then neither
-/// parses nor plans them again. A query opts in with <c>TagWith(PreparedQueries.Tag)</c>, whose comment starts its SQL.
+/// PostgreSQL: EF Core queries that run on most sign-ins (the registry's "has a factor", which the sign-in decision
+/// asks after the password) are prepared explicitly, once per physical connection, as the grant store's own statements
+/// are; the server then neither parses nor plans them again. (An authorization with a session reads session, user and
+/// "has a factor" in one statement of the grant store's.) A query opts in with <c>TagWith(PreparedQueries.Tag)</c>,
+/// whose comment starts its SQL.
 /// Explicit, not Npgsql's automatic preparation: see <see cref="PostgresConnectionStrings"/>.
 /// </summary>
 public static class PreparedQueries
