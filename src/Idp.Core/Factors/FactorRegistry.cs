@@ -63,6 +63,8 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
     /// </summary>
     private static PrimaryFactorSql Translate(IdpDbContext db, IReadOnlyList<ISecondFactor> kinds)
     {
+        if (kinds.Count == 0)
+            return new PrimaryFactorSql("SELECT 1 WHERE 1 = 0", []);
         var union = kinds.Select(kind => kind.EnrolledBy.Compile()(db, "")).Aggregate(Queryable.Concat);
         // The query string starts with a line per parameter (PostgreSQL "-- @p='…'", SQLite ".param set @p '…'").
         var lines = union.ToQueryString().ReplaceLineEndings("\n").Split('\n');

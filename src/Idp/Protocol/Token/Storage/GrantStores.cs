@@ -41,7 +41,8 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 
 /// <summary>
 /// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
-/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit. Every statement
+/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit; a refresh is one
+/// statement with its lookup (<see cref="IRefreshTokenExchange"/>), and so is the session's read (<see cref="ISessionReads"/>). Every statement
 /// here is prepared explicitly: once per physical connection, after which the server neither parses nor plans it.
 /// (Npgsql's automatic preparation did the same for every statement, but a request on a connection that a
 /// PostgreSQL restart broke while a statement was being prepared failed with a NullReferenceException inside

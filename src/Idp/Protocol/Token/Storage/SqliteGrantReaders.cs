@@ -10,9 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Idp.Protocol.Token.Storage;
 
 /// <summary>
-/// SQLite: the grants' lookups by key, on connections of their own whose statements are prepared once. Through EF
-/// Core each lookup opened a pooled connection (registering EF Core's SQL functions again) and had SQLite compile
-/// its statement again, a third of a refresh's CPU time. Readers are taken per lookup and returned; in WAL mode
+/// SQLite: the grants' lookups by key and the session's read, on connections of their own whose statements are
+/// prepared once. Through EF Core each lookup opened a pooled connection (registering EF Core's SQL functions again)
+/// and had SQLite compile its statement again, a third of a refresh's CPU time. Readers are taken per lookup and returned; in WAL mode
 /// they read concurrently with each other and with the writer, and each lookup sees every committed write.
 /// </summary>
 internal sealed class SqliteGrantReaders : IDisposable
