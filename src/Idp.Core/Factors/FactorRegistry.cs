@@ -14,6 +14,11 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
 
     public IReadOnlyList<ISecondFactor> All { get; } = factors.OrderBy(f => f.IsFallback).ThenBy(f => f.Kind).ToList();
 
+    // The real (non-fallback) kinds and their key in the static caches: asked on every authorization, so built once.
+    private List<ISecondFactor> Primary => field ??= All.Where(f => !f.IsFallback).ToList();
+
+    private string PrimaryKey => field ??= string.Join(',', Primary.Select(f => (int)f.Kind));
+
     public ISecondFactor? Get(FactorKind kind) => All.FirstOrDefault(f => f.Kind == kind);
 
     /// <summary>Factors the user can enrol by themselves (an enrolment page).</summary>
@@ -41,8 +46,7 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
     /// </summary>
     public Task<bool> HasPrimaryAsync(string subjectId, CancellationToken cancellationToken = default)
     {
-        var primary = Primary;
-        var query = HasAnyOfKinds.GetOrAdd(KeyOf(primary), static (_, kinds) => CompileHasAny(kinds), primary);
+        var query = HasAnyOfKinds.GetOrAdd(PrimaryKey, static (_, kinds) => CompileHasAny(kinds), Primary);
         return query(db, subjectId, cancellationToken);
     }
 
@@ -51,11 +55,7 @@ public sealed class FactorRegistry(IEnumerable<ISecondFactor> factors, IdpDbCont
     /// EF Core's translation for this context's provider, once per provider and set of kinds.
     /// </summary>
     public PrimaryFactorSql PrimaryFactorSql() =>
-        SqlOfKinds.GetOrAdd((db.GetType(), KeyOf(Primary)), static (_, state) => Translate(state.Db, state.Kinds), (Db: db, Kinds: Primary));
-
-    private List<ISecondFactor> Primary => All.Where(f => !f.IsFallback).ToList();
-
-    private static string KeyOf(IEnumerable<ISecondFactor> kinds) => string.Join(',', kinds.Select(f => (int)f.Kind));
+        SqlOfKinds.GetOrAdd((db.GetType(), PrimaryKey), static (_, state) => Translate(state.Db, state.Kinds), (Db: db, Kinds: Primary));
 
     /// <summary>
     /// Each kind's query applied to a placeholder id, joined, and translated without running it. The SQL names the
