@@ -37,7 +37,7 @@ public sealed class PostgresGrantStoreTests
 
         await idp.WithDbAsync(async db =>
         {
-            var store = new PostgresGrantStore(db, new Idp.Factors.FactorRegistry([], db));
+            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
             await using var connection = await store.HoldConnectionAsync(default);
             // Twice: the second run finds each statement prepared on the connection.
             for (var run = 0; run < 2; run++)
@@ -82,7 +82,7 @@ public sealed class PostgresGrantStoreTests
 
         await idp.WithDbAsync(async db =>
         {
-            var store = new PostgresGrantStore(db, new Idp.Factors.FactorRegistry([], db));
+            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
             RefreshExchange Exchange(string id, string client = "portal", string? jkt = null) => new(id, client, jkt, Now, "next-" + id, "at-next-" + id);
 
             Assert.Null(await store.TryExchangeAsync(Exchange("ex-1", client: "other"), default));

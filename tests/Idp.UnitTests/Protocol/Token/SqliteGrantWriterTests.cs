@@ -63,12 +63,12 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     public async Task ConcurrentRedemptions_OfOneCode_ExactlyOneWins_WithItsRefreshToken()
     {
         await using var db = NewContext();
-        await new SqliteGrantStore(db, _writer, _readers, NoFactors(db)).StoreCodeAsync(Code("code-1"), default);
+        await new SqliteGrantStore(db, _writer, _readers, () => NoFactors(db)).StoreCodeAsync(Code("code-1"), default);
 
         var attempts = Enumerable.Range(0, 20).Select(i =>
         {
             var context = NewContext();
-            return new SqliteGrantStore(context, _writer, _readers, NoFactors(context)).RedeemCodeAsync(
+            return new SqliteGrantStore(context, _writer, _readers, () => NoFactors(context)).RedeemCodeAsync(
                 new CodeRedemption("code-1", Now.AddSeconds(5), $"at-{i}", Refresh($"rt-{i}", $"family-{i}")), default);
         }).ToList();
         var results = await Task.WhenAll(attempts);
@@ -92,7 +92,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
             await seed.SaveChangesAsync();
         }
         await using var db = NewContext();
-        var store = new SqliteGrantStore(db, _writer, _readers, NoFactors(db));
+        var store = new SqliteGrantStore(db, _writer, _readers, () => NoFactors(db));
         var successor = Refresh("new", "family");
         successor.DPoPJkt = "jkt";
 
@@ -110,7 +110,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
     public async Task AFailingWrite_FailsAlone_TheOthersOfItsGroupAreStored()
     {
         await using var db = NewContext();
-        var store = new SqliteGrantStore(db, _writer, _readers, NoFactors(db));
+        var store = new SqliteGrantStore(db, _writer, _readers, () => NoFactors(db));
         await store.StoreCodeAsync(Code("taken"), default);
 
         // Holding the writer turn makes the writes below queue up and run as one group when it is released.
@@ -154,7 +154,7 @@ public sealed class SqliteGrantWriterTests : IAsyncLifetime
         }
 
         await using var db = NewContext();
-        var store = new SqliteGrantStore(db, _writer, _readers, NoFactors(db));
+        var store = new SqliteGrantStore(db, _writer, _readers, () => NoFactors(db));
         Assert.Equivalent(await GrantQueries.CodeWithUser(db, "code-1", default), await store.FindCodeAsync("code-1", default), strict: true);
         Assert.Equivalent(await GrantQueries.RefreshWithUser(db, "rt-1", default), await store.FindRefreshTokenAsync("rt-1", default), strict: true);
         var orphaned = await store.FindRefreshTokenAsync("rt-2", default);
