@@ -38,7 +38,8 @@ public sealed class PasskeyAuthenticators(
     public const string EnrolPage = "/enrol/passkey";
     private const string StateCookie = "idp.passkey";
     private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(5);
-    private readonly ITimeLimitedDataProtector _states = dataProtection.CreateProtector("Idp.Factors.Passkeys.State").ToTimeLimitedDataProtector();
+    // Created on first use: every authorization builds the factor kinds to ask whether the user has one.
+    private ITimeLimitedDataProtector States => field ??= dataProtection.CreateProtector("Idp.Factors.Passkeys.State").ToTimeLimitedDataProtector();
 
     public FactorKind Kind => FactorKind.Passkey;
     public AuthenticationLevel Level => AuthenticationLevel.PhishingResistant;
@@ -246,7 +247,7 @@ public sealed class PasskeyAuthenticators(
 
     private void SaveState(HttpContext http, string ceremony, string subjectId, string? state)
     {
-        var value = _states.Protect($"{ceremony}|{subjectId}|{state}", clock.GetUtcNow().Add(StateLifetime));
+        var value = States.Protect($"{ceremony}|{subjectId}|{state}", clock.GetUtcNow().Add(StateLifetime));
         http.Response.Cookies.Append(StateCookie, value, new CookieOptions
         {
             HttpOnly = true,
@@ -266,7 +267,7 @@ public sealed class PasskeyAuthenticators(
             return null;
         try
         {
-            var parts = _states.Unprotect(value, out var expires).Split('|', 3);
+            var parts = States.Unprotect(value, out var expires).Split('|', 3);
             if (expires < clock.GetUtcNow() || parts.Length != 3 || parts[0] != ceremony || parts[1] != subjectId)
                 return null;
             return parts[2];

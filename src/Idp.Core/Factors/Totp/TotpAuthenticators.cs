@@ -44,7 +44,8 @@ public sealed class TotpAuthenticators(
     public const string ChallengePage = "/signin/totp";
     public const string EnrolPage = "/enrol/totp";
     private static readonly TimeSpan CandidateLifetime = TimeSpan.FromMinutes(30);
-    private readonly IDataProtector _candidates = dataProtection.CreateProtector("Idp.Factors.Totp.Candidate");
+    // Created on first use: every authorization builds the factor kinds to ask whether the user has one.
+    private IDataProtector Candidates => field ??= dataProtection.CreateProtector("Idp.Factors.Totp.Candidate");
 
     public FactorKind Kind => FactorKind.Totp;
     public AuthenticationLevel Level => AuthenticationLevel.SecondFactor;
@@ -74,7 +75,7 @@ public sealed class TotpAuthenticators(
 
     /// <summary>The candidate in a protected form for a hidden field: bound to the user, valid 30 minutes.</summary>
     public string ProtectCandidate(TotpCandidate candidate) =>
-        _candidates.Protect($"{candidate.SubjectId}|{Convert.ToBase64String(candidate.Secret)}|{candidate.CreatedAt.UtcTicks}");
+        Candidates.Protect($"{candidate.SubjectId}|{Convert.ToBase64String(candidate.Secret)}|{candidate.CreatedAt.UtcTicks}");
 
     public TotpCandidate? ReadCandidate(string? protectedCandidate, string subjectId)
     {
@@ -82,7 +83,7 @@ public sealed class TotpAuthenticators(
             return null;
         try
         {
-            var parts = _candidates.Unprotect(protectedCandidate).Split('|');
+            var parts = Candidates.Unprotect(protectedCandidate).Split('|');
             var created = new DateTimeOffset(long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
             if (parts[0] != subjectId || clock.GetUtcNow() - created > CandidateLifetime)
                 return null;

@@ -20,7 +20,6 @@ namespace Idp.Protocol.Authorize;
 public sealed class AuthorizeEndpoint(
     AuthorizeRequestValidator validator,
     ParkedRequests parked,
-    IdpDbContext db,
     IGrantStore grants,
     SessionService sessions,
     SignInDecision decision,
@@ -97,7 +96,9 @@ public sealed class AuthorizeEndpoint(
         var cancellationToken = http.RequestAborted;
         var destination = Destination(request);
         var now = clock.GetUtcNow();
-        await using var connection = await db.HoldConnectionAsync(cancellationToken);
+        // The session read and the code's insert are the grant store's statements: on SQLite they have connections of
+        // their own, and holding the context's would only open and close it for nothing.
+        await using var connection = await grants.HoldConnectionAsync(cancellationToken);
 
         var current = await sessions.GetCurrentReadAsync(http);
         var user = ActiveUsers.IfActive(current?.User, now);
