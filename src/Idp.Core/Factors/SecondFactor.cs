@@ -71,6 +71,7 @@ public interface ISecondFactor
     /// <summary>
     /// The user's id once per factor of this kind they have, as a query of the context and the user's id: the
     /// registry joins every kind's into one query and compiles it once (<see cref="FactorRegistry.HasPrimaryAsync"/>).
+    /// One static tree per kind: the kinds are built for every authorization, and a tree built per instance cost each its nodes.
     /// </summary>
     Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; }
 

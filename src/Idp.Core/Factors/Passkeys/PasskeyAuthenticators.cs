@@ -83,7 +83,9 @@ public sealed class PasskeyAuthenticators(
             .ToList();
     }
 
-    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy => Enrolled;
+
+    private static readonly Expression<Func<IdpDbContext, string, IQueryable<string>>> Enrolled = (db, subjectId) =>
         db.UserPasskeys.Where(p => p.UserId == subjectId).Select(p => p.UserId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default)

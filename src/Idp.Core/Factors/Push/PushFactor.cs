@@ -27,7 +27,9 @@ public sealed class PushFactor(IdpDbContext db, PushDeviceCredentials credential
             .Select(c => new FactorInfo(c.Id, FactorKind.Push, c.DeviceName, c.CreatedAt, c.LastUsedAt, false, null))
             .ToListAsync(cancellationToken);
 
-    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy => Enrolled;
+
+    private static readonly Expression<Func<IdpDbContext, string, IQueryable<string>>> Enrolled = (db, subjectId) =>
         db.PushCredentials.Where(c => c.SubjectId == subjectId).Select(c => c.SubjectId);
 
     public Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>

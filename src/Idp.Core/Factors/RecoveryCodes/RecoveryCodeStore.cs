@@ -41,7 +41,9 @@ public sealed class RecoveryCodeStore(IdpDbContext db, AuditTrail audit, TimePro
         return [new FactorInfo(InfoId, FactorKind.RecoveryCode, "", codes.Min(c => c.CreatedAt), codes.Max(c => c.UsedAt), false, remaining)];
     }
 
-    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy => Enrolled;
+
+    private static readonly Expression<Func<IdpDbContext, string, IQueryable<string>>> Enrolled = (db, subjectId) =>
         db.RecoveryCodes.Where(c => c.SubjectId == subjectId && c.UsedAt == null).Select(c => c.SubjectId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>

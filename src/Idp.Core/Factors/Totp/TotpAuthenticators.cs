@@ -62,7 +62,9 @@ public sealed class TotpAuthenticators(
             .Select(f => new FactorInfo(f.Id, f.Kind, f.Name, f.CreatedAt, f.LastUsedAt, f.LockedAt != null, null))
             .ToListAsync(cancellationToken);
 
-    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy { get; } = (db, subjectId) =>
+    public Expression<Func<IdpDbContext, string, IQueryable<string>>> EnrolledBy => Enrolled;
+
+    private static readonly Expression<Func<IdpDbContext, string, IQueryable<string>>> Enrolled = (db, subjectId) =>
         db.UserFactors.Where(f => f.SubjectId == subjectId && f.Kind == FactorKind.Totp).Select(f => f.SubjectId);
 
     public async Task<bool> RemoveAsync(string subjectId, string factorId, CancellationToken cancellationToken = default) =>
