@@ -1,6 +1,7 @@
 using Idp.Data;
 using Idp.Data.Entities;
 using Idp.IntegrationTests.Infrastructure;
+using S256Pkce = Idp.Protocol.Authorize.Pkce;
 using Idp.Protocol.Token;
 using Idp.Protocol.Token.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -108,6 +109,83 @@ public sealed class PostgresGrantStoreTests
             Assert.False(await db.RefreshTokens.AnyAsync(t => t.Id == "next-ex-1"));
             Assert.NotNull(await store.TryExchangeAsync(Exchange("ex-1"), default));
         });
+    }
+
+    [PostgresFact]
+    public async Task CodeExchange_RedeemsOnlyACodeAsExpected_WithItsRefreshToken_InOneStatement_AndUndoRestoresIt()
+    {
+        const string verifier = "verifier-0123456789-0123456789-0123456789-0123456789";
+        await using var idp = new IdpFactory();
+        var user = await idp.CreateUserAsync();
+        await idp.WithDbAsync(async db =>
+        {
+            db.AuthorizationCodes.AddRange(
+                Code("c-plain", user.Id),
+                Code("c-pkce", user.Id, c => c.CodeChallenge = S256Pkce.S256(verifier)),
+                Code("c-bound", user.Id, c => c.DPoPJkt = "jkt-a"),
+                Code("c-any-redirect", user.Id, c => c.RedirectUri = ""),
+                Code("c-expired", user.Id, c => c.ExpiresAt = Now),
+                Code("c-redeemed", user.Id, c => c.RedeemedAt = Now.AddSeconds(-5)));
+            await db.SaveChangesAsync();
+        });
+
+        await idp.WithDbAsync(async db =>
+        {
+            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
+            CodeExchange Exchange(string id, string client = "portal", string? redirect = "https://portal.test/cb", string? verifierSent = null, string? jkt = null) =>
+                new(id, client, Now, redirect, verifierSent is not null, verifierSent is null || !S256Pkce.IsValidVerifier(verifierSent) ? null : S256Pkce.S256(verifierSent), jkt,
+                    "at-" + id, new RefreshKeys("rt-" + id, "family-" + id, Now.AddDays(30), null));
+
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-plain", client: "other"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-plain", redirect: "https://portal.test/other"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-plain", redirect: null), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-plain", verifierSent: verifier), default)); // a verifier without a challenge
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-pkce"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-pkce", verifierSent: verifier + "x"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-pkce", verifierSent: "short"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-bound"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-bound", jkt: "jkt-b"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-expired"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-redeemed"), default));
+            Assert.Null(await store.TryExchangeAsync(Exchange("unknown"), default));
+            Assert.Equal(5, await db.AuthorizationCodes.CountAsync(c => c.RedeemedAt == null));
+            Assert.False(await db.RefreshTokens.AnyAsync());
+
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("c-pkce", verifierSent: verifier), default));
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("c-bound", jkt: "jkt-a"), default));
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("c-any-redirect", redirect: null), default));
+
+            var exchanged = await store.TryExchangeAsync(Exchange("c-plain"), default);
+            Assert.Equal(Now, exchanged!.Grant.RedeemedAt);
+            Assert.Equal("at-c-plain", exchanged.Grant.IssuedAccessTokenId);
+            Assert.Equal("family-c-plain", exchanged.Grant.IssuedRefreshTokenFamily);
+            Assert.Equivalent(await db.FindUserAsync(user.Id, default), exchanged.User, strict: true);
+            var code = await db.AuthorizationCodes.AsNoTracking().SingleAsync(c => c.Id == "c-plain");
+            // The row the one statement inserted is the one the lookup path builds from the code.
+            Assert.Equivalent(CodeRefreshTokens.For(code, Exchange("c-plain").Refresh, "at-c-plain", Now),
+                await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.Id == "rt-c-plain"), strict: true);
+            Assert.Null(await store.TryExchangeAsync(Exchange("c-plain"), default));
+
+            await store.UndoAsync(Exchange("c-plain"), default);
+            var undone = await db.AuthorizationCodes.AsNoTracking().SingleAsync(c => c.Id == "c-plain");
+            Assert.Null(undone.RedeemedAt);
+            Assert.Null(undone.IssuedAccessTokenId);
+            Assert.Null(undone.IssuedRefreshTokenFamily);
+            Assert.False(await db.RefreshTokens.AnyAsync(t => t.Id == "rt-c-plain"));
+            Assert.NotNull(await store.TryExchangeAsync(Exchange("c-plain"), default));
+        });
+    }
+
+    private static AuthorizationCode Code(string id, string subjectId, Action<AuthorizationCode>? configure = null)
+    {
+        var code = new AuthorizationCode
+        {
+            Id = id, ClientId = "portal", SubjectId = subjectId, SessionId = "session-1", RedirectUri = "https://portal.test/cb",
+            Scope = "openid offline_access", AuthTime = Now.AddMinutes(-1), Acr = "urn:idp:acr:mfa", Amr = "pwd otp",
+            ClaimsRequest = """{"id_token":{"email":null}}""", Nonce = "n", CreatedAt = Now, ExpiresAt = Now.AddMinutes(1),
+        };
+        configure?.Invoke(code);
+        return code;
     }
 
     private static RefreshToken Refresh(string id, string subjectId) => new()

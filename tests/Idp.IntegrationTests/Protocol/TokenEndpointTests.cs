@@ -106,6 +106,28 @@ public sealed class TokenEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Code_WhileTheUserIsLockedOut_IsRefused_AndTheSameCodeWorksOnceUnlocked()
+    {
+        var user = await _idp.CreateUserAsync();
+        using var browser = _idp.CreateBrowser();
+        var code = _rp.CodeFrom(await _rp.AuthorizeAsync(browser, user));
+        await _idp.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LockoutEnd, _idp.Clock.GetUtcNow().AddMinutes(10))));
+
+        var (locked, lockedBody) = await _rp.RedeemAsync(code);
+        Assert.Equal(HttpStatusCode.BadRequest, locked.StatusCode);
+        Assert.Equal("invalid_grant", lockedBody.GetProperty("error").GetString());
+        Assert.Contains("can no longer sign in", lockedBody.GetProperty("error_description").GetString());
+
+        // The refusal wrote nothing (PostgreSQL: the one-statement redemption was undone), so this is no replay.
+        await _idp.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null)));
+        var (after, afterBody) = await _rp.RedeemAsync(code);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var (refreshed, _) = await _rp.RefreshAsync(afterBody.GetProperty("refresh_token").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+    }
+
+    [Fact]
     public async Task Refresh_TokenOfAnotherClient_IsRefused()
     {
         var first = await SignInAndRedeemAsync();

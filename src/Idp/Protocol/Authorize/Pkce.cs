@@ -14,13 +14,15 @@ public static class Pkce
     public static bool IsValidVerifier(string verifier) =>
         verifier.Length is >= 43 and <= 128 && verifier.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
 
-    public static bool Verify(string verifier, string challenge)
+    public static bool Verify(string verifier, string challenge) =>
+        IsValidVerifier(verifier) && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(S256(verifier)), Encoding.ASCII.GetBytes(challenge));
+
+    /// <summary>RFC 7636 §4.2: BASE64URL(SHA256(ASCII(verifier))), the challenge a valid verifier answers.</summary>
+    public static string S256(string verifier)
     {
-        if (!IsValidVerifier(verifier))
-            return false;
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.ASCII.GetBytes(verifier), hash);
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hashing.Base64Url(hash)), Encoding.ASCII.GetBytes(challenge));
+        return Hashing.Base64Url(hash);
     }
 
     private static bool IsBase64UrlChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';

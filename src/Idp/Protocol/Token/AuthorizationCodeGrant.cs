@@ -54,6 +54,28 @@ public sealed class AuthorizationCodeGrant(
         Client client, RequestParameters parameters, string id, string? verifier, string? dpopThumbprint, string accessTokenId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await grants.HoldConnectionAsync(cancellationToken);
+        var refreshToken = Hashing.RandomToken(32);
+        var keys = new RefreshKeys(Hashing.Sha256(refreshToken), Hashing.RandomToken(16), now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
+            // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is not,
+            // since the client authenticates anyway.
+            client.IsPublic ? dpopThumbprint : null);
+
+        // Where the store can (PostgreSQL), a code as expected is redeemed with its refresh token in one statement, and
+        // the user and the refresh token's rule are checked afterwards; a refusal undoes the exchange and the lookup
+        // below answers as before (refuses, or redeems without a refresh token). Meanwhile the code reads as redeemed:
+        // a concurrent request with it counts as a replay, as it would after a redemption.
+        if (grants is ICodeExchange exchanges && client.MayRefresh())
+        {
+            var exchange = new CodeExchange(id, client.ClientId, now, parameters[Parameters.RedirectUri], verifier is not null,
+                verifier is not null && Pkce.IsValidVerifier(verifier) ? Pkce.S256(verifier) : null, dpopThumbprint, accessTokenId, keys);
+            if (await exchanges.TryExchangeAsync(exchange, cancellationToken) is { } exchanged)
+            {
+                if (exchanged.ActiveUser(now) is not null && IssuesRefresh(client, exchanged.Grant))
+                    return (exchanged, refreshToken, null);
+                await exchanges.UndoAsync(exchange, cancellationToken);
+            }
+        }
+
         var found = await grants.FindCodeAsync(id, cancellationToken);
         var stored = found?.Grant;
         if (stored is null || stored.ClientId != client.ClientId)
@@ -87,36 +109,18 @@ public sealed class AuthorizationCodeGrant(
         if (user is null)
             return (null, null, GrantResult.Fail(Errors.InvalidGrant, "The user can no longer sign in."));
 
-        var scopes = stored.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // With offline_access the refresh token outlives the session; without it, a client allowed to refresh gets one
-        // bound to the session, refused once the session ends (RefreshTokenGrant).
-        var issueRefresh = client.MayRefresh() && (scopes.Contains(Scopes.OfflineAccess) || stored.SessionId is not null);
-        string? refreshToken = issueRefresh ? Hashing.RandomToken(32) : null;
-        var refresh = issueRefresh
-            ? new RefreshToken
-            {
-                Id = Hashing.Sha256(refreshToken!),
-                FamilyId = Hashing.RandomToken(16),
-                ClientId = client.ClientId,
-                SubjectId = stored.SubjectId,
-                SessionId = stored.SessionId,
-                Scope = stored.Scope,
-                AuthTime = stored.AuthTime,
-                Acr = stored.Acr,
-                Amr = stored.Amr,
-                ClaimsRequest = stored.ClaimsRequest,
-                CreatedAt = now,
-                ExpiresAt = now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
-                AccessTokenId = accessTokenId,
-                // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is
-                // not, since the client authenticates anyway.
-                DPoPJkt = client.IsPublic ? dpopThumbprint : null,
-            }
-            : null;
+        var refresh = IssuesRefresh(client, stored) ? CodeRefreshTokens.For(stored, keys, accessTokenId, now) : null;
         if (!await grants.RedeemCodeAsync(new CodeRedemption(id, now, accessTokenId, refresh), cancellationToken))
             return (null, null, await ReplayAsync(id, cancellationToken));
-        return (found, refreshToken, null);
+        return (found, refresh is null ? null : refreshToken, null);
     }
+
+    /// <summary>
+    /// With offline_access the refresh token outlives the session; without it, a client allowed to refresh gets one
+    /// bound to the session, refused once the session ends (<see cref="RefreshTokenGrant"/>).
+    /// </summary>
+    private static bool IssuesRefresh(Client client, AuthorizationCode code) =>
+        client.MayRefresh() && (code.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(Scopes.OfflineAccess) || code.SessionId is not null);
 
     private async Task<GrantResult> ReplayAsync(string id, CancellationToken cancellationToken)
     {

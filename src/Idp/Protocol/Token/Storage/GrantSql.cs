@@ -50,7 +50,14 @@ internal sealed class GrantSql
         RedeemCodeWithRefreshToken = UpdateThenInsert(RedeemCode, _refreshTokens);
         RotateRefreshToken = UpdateThenInsert(ConsumeRefreshToken, _refreshTokens);
         ExchangeRefreshToken = Exchange();
+        ExchangeCode = CodeExchange();
         var tokens = _refreshTokens;
+        UndoCodeExchange =
+            $"WITH undone AS (UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = NULL, " +
+            $"{_codes[nameof(AuthorizationCode.IssuedAccessTokenId)]} = NULL, {_codes[nameof(AuthorizationCode.IssuedRefreshTokenFamily)]} = NULL " +
+            $"WHERE {_codes[nameof(AuthorizationCode.Id)]} = @id AND {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now " +
+            $"AND {_codes[nameof(AuthorizationCode.IssuedAccessTokenId)]} = @access RETURNING 1) " +
+            $"DELETE FROM {tokens.Table} WHERE {tokens[nameof(RefreshToken.Id)]} = @refresh";
         UndoExchange =
             $"WITH undone AS (UPDATE {tokens.Table} SET {tokens[nameof(RefreshToken.ConsumedAt)]} = NULL " +
             $"WHERE {tokens[nameof(RefreshToken.Id)]} = @id AND {tokens[nameof(RefreshToken.ConsumedAt)]} = @now RETURNING 1) " +
@@ -87,6 +94,66 @@ internal sealed class GrantSql
             $"successor AS ({tokens.InsertColumns} SELECT {successor} FROM consumed) " +
             $"SELECT {tokens.SelectList("g")}, {_users.SelectList("u")} FROM consumed AS g " +
             $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{tokens[nameof(RefreshToken.SubjectId)]}";
+    }
+
+    /// <summary>PostgreSQL: see <see cref="ICodeExchange.TryExchangeAsync"/>; bound by <see cref="BindCodeExchange"/>, read by <see cref="ReadCodeWithUser"/>.</summary>
+    public string ExchangeCode { get; }
+
+    /// <summary>PostgreSQL: see <see cref="ICodeExchange.UndoAsync"/>; bound by <see cref="BindCodeUndo"/>.</summary>
+    public string UndoCodeExchange { get; }
+
+    /// <summary>
+    /// The redemption (<see cref="RedeemCode"/>) with the code's conditions, the refresh token's insert (what
+    /// <see cref="CodeRefreshTokens.For"/> builds: the code's grant, the exchange's keys), and the code with its user.
+    /// </summary>
+    private string CodeExchange()
+    {
+        var (codes, tokens) = (_codes, _refreshTokens);
+        var own = new Dictionary<string, string>
+        {
+            [nameof(RefreshToken.Id)] = "@refresh",
+            [nameof(RefreshToken.FamilyId)] = "@family",
+            [nameof(RefreshToken.CreatedAt)] = "@now",
+            [nameof(RefreshToken.ExpiresAt)] = "@refresh_expires",
+            [nameof(RefreshToken.AccessTokenId)] = "@access",
+            [nameof(RefreshToken.DPoPJkt)] = "@refresh_jkt",
+            [nameof(RefreshToken.ConsumedAt)] = "NULL",
+            [nameof(RefreshToken.RevokedAt)] = "NULL",
+        };
+        // Every other column is the code's column of the same name (a property the code lacks fails here, at start-up).
+        var refresh = string.Join(", ", tokens.PropertyNames.Select(p => own.GetValueOrDefault(p) ?? $"redeemed.{codes[p]}"));
+        var (redirect, challenge, jkt) = (codes[nameof(AuthorizationCode.RedirectUri)], codes[nameof(AuthorizationCode.CodeChallenge)], codes[nameof(AuthorizationCode.DPoPJkt)]);
+        return
+            $"WITH redeemed AS ({RedeemCode} AND {codes[nameof(AuthorizationCode.ClientId)]} = @client " +
+            $"AND {codes[nameof(AuthorizationCode.ExpiresAt)]} > @now AND ({redirect} = '' OR {redirect} = @redirect) " +
+            $"AND (({challenge} IS NULL AND NOT @verifier_sent) OR {challenge} = @challenge) " +
+            $"AND ({jkt} IS NULL OR {jkt} = @jkt) RETURNING *), " +
+            $"refresh AS ({tokens.InsertColumns} SELECT {refresh} FROM redeemed) " +
+            $"SELECT {codes.SelectList("g")}, {_users.SelectList("u")} FROM redeemed AS g " +
+            $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{codes[nameof(AuthorizationCode.SubjectId)]}";
+    }
+
+    public void BindCodeExchange(DbCommand command, CodeExchange exchange)
+    {
+        BindCodeUndo(command, exchange);
+        _codes.BindValue(command, "@family", nameof(AuthorizationCode.IssuedRefreshTokenFamily), exchange.Refresh.FamilyId);
+        _codes.BindValue(command, "@client", nameof(AuthorizationCode.ClientId), exchange.ClientId);
+        _codes.BindValue(command, "@redirect", nameof(AuthorizationCode.RedirectUri), exchange.RedirectUri);
+        _codes.BindValue(command, "@challenge", nameof(AuthorizationCode.CodeChallenge), exchange.VerifierChallenge);
+        _codes.BindValue(command, "@jkt", nameof(AuthorizationCode.DPoPJkt), exchange.DPoPJkt);
+        var sent = command.CreateParameter();
+        (sent.ParameterName, sent.DbType, sent.Value) = ("@verifier_sent", System.Data.DbType.Boolean, exchange.VerifierSent);
+        command.Parameters.Add(sent);
+        _refreshTokens.BindValue(command, "@refresh_expires", nameof(RefreshToken.ExpiresAt), exchange.Refresh.ExpiresAt);
+        _refreshTokens.BindValue(command, "@refresh_jkt", nameof(RefreshToken.DPoPJkt), exchange.Refresh.DPoPJkt);
+    }
+
+    public void BindCodeUndo(DbCommand command, CodeExchange exchange)
+    {
+        _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), exchange.Id);
+        _codes.BindValue(command, "@now", nameof(AuthorizationCode.RedeemedAt), exchange.Now);
+        _codes.BindValue(command, "@access", nameof(AuthorizationCode.IssuedAccessTokenId), exchange.AccessTokenId);
+        _refreshTokens.BindValue(command, "@refresh", nameof(RefreshToken.Id), exchange.Refresh.Id);
     }
 
     public void BindExchange(DbCommand command, RefreshExchange exchange)

@@ -46,13 +46,13 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 /// <summary>
 /// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
 /// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit; a refresh is one
-/// statement with its lookup (<see cref="IRefreshTokenExchange"/>), and so is the session's read (<see cref="ISessionReads"/>). Every statement
+/// statement with its lookup (<see cref="IRefreshTokenExchange"/>), as is a code's redemption (<see cref="ICodeExchange"/>) and the session's read (<see cref="ISessionReads"/>). Every statement
 /// here is prepared explicitly: once per physical connection, after which the server neither parses nor plans it.
 /// (Npgsql's automatic preparation did the same for every statement, but a request on a connection that a
 /// PostgreSQL restart broke while a statement was being prepared failed with a NullReferenceException inside
 /// Npgsql instead of its connection error.) <paramref name="factors"/> is resolved only by a session read, as SQLite's.
 /// </summary>
-internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> factors) : IGrantStore, ISessionReads, IRefreshTokenExchange
+internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> factors) : IGrantStore, ISessionReads, IRefreshTokenExchange, ICodeExchange
 {
     private readonly GrantSql _sql = db.GrantSql();
 
@@ -96,6 +96,12 @@ internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> f
 
     public Task UndoAsync(RefreshExchange exchange, CancellationToken cancellationToken) =>
         ExecuteAsync(_sql.UndoExchange, command => _sql.BindUndo(command, exchange), cancellationToken);
+
+    public Task<Redeemable<AuthorizationCode>?> TryExchangeAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        ReadAsync(_sql.ExchangeCode, command => _sql.BindCodeExchange(command, exchange), _sql.ReadCodeWithUser, cancellationToken);
+
+    public Task UndoAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        ExecuteAsync(_sql.UndoCodeExchange, command => _sql.BindCodeUndo(command, exchange), cancellationToken);
 
     private Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken) =>
         RunAsync(text, bind, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);

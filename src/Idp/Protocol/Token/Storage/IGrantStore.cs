@@ -79,3 +79,55 @@ public interface IRefreshTokenExchange
 
 /// <summary>A refresh token's exchange: the presented token's key, the client and proof key it must match, and the successor's keys.</summary>
 public sealed record RefreshExchange(string Id, string ClientId, string? DPoPJkt, DateTimeOffset Now, string SuccessorId, string AccessTokenId);
+
+/// <summary>The refresh token a code's redemption issues: the code's grant, its own keys (<see cref="RefreshKeys"/>) and access token.</summary>
+public static class CodeRefreshTokens
+{
+    public static RefreshToken For(AuthorizationCode code, RefreshKeys keys, string accessTokenId, DateTimeOffset now) => new()
+    {
+        Id = keys.Id,
+        FamilyId = keys.FamilyId,
+        ClientId = code.ClientId,
+        SubjectId = code.SubjectId,
+        SessionId = code.SessionId,
+        Scope = code.Scope,
+        AuthTime = code.AuthTime,
+        Acr = code.Acr,
+        Amr = code.Amr,
+        ClaimsRequest = code.ClaimsRequest,
+        CreatedAt = now,
+        ExpiresAt = keys.ExpiresAt,
+        AccessTokenId = accessTokenId,
+        DPoPJkt = keys.DPoPJkt,
+    };
+}
+
+/// <summary>What a code's refresh token gets besides the code's grant: its key (the token's hash), family, expiry and DPoP binding.</summary>
+public sealed record RefreshKeys(string Id, string FamilyId, DateTimeOffset ExpiresAt, string? DPoPJkt);
+
+/// <summary>
+/// A store that can redeem a code in one statement (PostgreSQL): the code's conditions, its redemption and the insert
+/// of its refresh token (<see cref="CodeRefreshTokens.For"/>) in one round trip instead of a lookup and a write. The
+/// grant checks the user and whether a refresh token is issued afterwards, and undoes an exchange it refuses.
+/// </summary>
+public interface ICodeExchange
+{
+    /// <summary>
+    /// If the code is the client's, not redeemed, not expired at <see cref="CodeExchange.Now"/>, its
+    /// <c>redirect_uri</c> and PKCE challenge match and it is bound to the proof's key if bound: redeems it, stores
+    /// the refresh token and returns the code with its user. Null: nothing written; a lookup tells why.
+    /// </summary>
+    Task<Redeemable<AuthorizationCode>?> TryExchangeAsync(CodeExchange exchange, CancellationToken cancellationToken);
+
+    /// <summary>Undoes an exchange the grant refused afterwards: the refresh token is deleted and the code no longer redeemed.</summary>
+    Task UndoAsync(CodeExchange exchange, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A code's exchange: the code's key, the client, the request's <c>redirect_uri</c>, whether it sent a
+/// <c>code_verifier</c> and the verifier's S256 challenge (null when the verifier is malformed), the proof's key,
+/// and the keys of what the redemption issues.
+/// </summary>
+public sealed record CodeExchange(
+    string Id, string ClientId, DateTimeOffset Now, string? RedirectUri, bool VerifierSent, string? VerifierChallenge, string? DPoPJkt,
+    string AccessTokenId, RefreshKeys Refresh);
