@@ -33,8 +33,8 @@ internal sealed class GrantSql
         _refreshTokens = new EntityColumns(model.FindEntityType(typeof(RefreshToken))!, sql);
         _users = new EntityColumns(model.FindEntityType(typeof(IdpUser))!, sql);
         _sessions = new EntityColumns(model.FindEntityType(typeof(UserSession))!, sql);
-        SelectCodeWithUser = WithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
-        SelectRefreshTokenWithUser = WithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
+        SelectCodeWithUser = ByKeyWithUser(_codes, nameof(AuthorizationCode.Id), nameof(AuthorizationCode.SubjectId));
+        SelectRefreshTokenWithUser = ByKeyWithUser(_refreshTokens, nameof(RefreshToken.Id), nameof(RefreshToken.SubjectId));
         var codes = _codes.Table;
         RedeemCode =
             $"UPDATE {codes} SET {_codes[nameof(AuthorizationCode.RedeemedAt)]} = @now, " +
@@ -86,14 +86,13 @@ internal sealed class GrantSql
             [nameof(RefreshToken.ConsumedAt)] = "NULL",
             [nameof(RefreshToken.RevokedAt)] = "NULL",
         };
-        var successor = string.Join(", ", tokens.PropertyNames.Select(p => own.GetValueOrDefault(p) ?? $"consumed.{tokens[p]}"));
+        var successor = RefreshTokenValues(own, "consumed", tokens);
         var jkt = tokens[nameof(RefreshToken.DPoPJkt)];
         return
             $"WITH consumed AS ({ConsumeRefreshToken} AND {tokens[nameof(RefreshToken.ClientId)]} = @client " +
             $"AND {tokens[nameof(RefreshToken.ExpiresAt)]} > @now AND ({jkt} IS NULL OR {jkt} = @jkt) RETURNING *), " +
             $"successor AS ({tokens.InsertColumns} SELECT {successor} FROM consumed) " +
-            $"SELECT {tokens.SelectList("g")}, {_users.SelectList("u")} FROM consumed AS g " +
-            $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{tokens[nameof(RefreshToken.SubjectId)]}";
+            WithUser(tokens, "consumed", nameof(RefreshToken.SubjectId));
     }
 
     /// <summary>PostgreSQL: see <see cref="ICodeExchange.TryExchangeAsync"/>; bound by <see cref="BindCodeExchange"/>, read by <see cref="ReadCodeWithUser"/>.</summary>
@@ -121,7 +120,7 @@ internal sealed class GrantSql
             [nameof(RefreshToken.RevokedAt)] = "NULL",
         };
         // Every other column is the code's column of the same name (a property the code lacks fails here, at start-up).
-        var refresh = string.Join(", ", tokens.PropertyNames.Select(p => own.GetValueOrDefault(p) ?? $"redeemed.{codes[p]}"));
+        var refresh = RefreshTokenValues(own, "redeemed", codes);
         var (redirect, challenge, jkt) = (codes[nameof(AuthorizationCode.RedirectUri)], codes[nameof(AuthorizationCode.CodeChallenge)], codes[nameof(AuthorizationCode.DPoPJkt)]);
         return
             $"WITH redeemed AS ({RedeemCode} AND {codes[nameof(AuthorizationCode.ClientId)]} = @client " +
@@ -129,8 +128,7 @@ internal sealed class GrantSql
             $"AND (({challenge} IS NULL AND NOT @verifier_sent) OR {challenge} = @challenge) " +
             $"AND ({jkt} IS NULL OR {jkt} = @jkt) RETURNING *), " +
             $"refresh AS ({tokens.InsertColumns} SELECT {refresh} FROM redeemed) " +
-            $"SELECT {codes.SelectList("g")}, {_users.SelectList("u")} FROM redeemed AS g " +
-            $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{codes[nameof(AuthorizationCode.SubjectId)]}";
+            WithUser(codes, "redeemed", nameof(AuthorizationCode.SubjectId));
     }
 
     public void BindCodeExchange(DbCommand command, CodeExchange exchange)
@@ -210,9 +208,17 @@ internal sealed class GrantSql
     private static string UpdateThenInsert(string update, EntityColumns insert) =>
         $"WITH changed AS ({update} RETURNING 1) {insert.InsertColumns} SELECT {insert.InsertValues} FROM changed";
 
-    private string WithUser(EntityColumns grant, string key, string subject) =>
-        $"SELECT {grant.SelectList("g")}, {_users.SelectList("u")} FROM {grant.Table} AS g " +
-        $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{grant[subject]} WHERE g.{grant[key]} = @id";
+    private string ByKeyWithUser(EntityColumns grant, string key, string subject) =>
+        $"{WithUser(grant, grant.Table, subject)} WHERE g.{grant[key]} = @id";
+
+    /// <summary>The rows of <paramref name="from"/> (a table or a CTE with <paramref name="grant"/>'s columns) with their user.</summary>
+    private string WithUser(EntityColumns grant, string from, string subject) =>
+        $"SELECT {grant.SelectList("g")}, {_users.SelectList("u")} FROM {from} AS g " +
+        $"LEFT JOIN {_users.Table} AS u ON u.{_users[nameof(IdpUser.Id)]} = g.{grant[subject]}";
+
+    /// <summary>A refresh token's insert values: <paramref name="own"/> where given, else the column of the same name of <paramref name="source"/> as <paramref name="alias"/>.</summary>
+    private string RefreshTokenValues(Dictionary<string, string> own, string alias, EntityColumns source) =>
+        string.Join(", ", _refreshTokens.PropertyNames.Select(p => own.GetValueOrDefault(p) ?? $"{alias}.{source[p]}"));
 
     public void BindKey(DbCommand command, string id) => _codes.BindValue(command, "@id", nameof(AuthorizationCode.Id), id);
 
