@@ -104,8 +104,9 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             token.Property(t => t.SessionId).HasMaxLength(64);
             token.Property(t => t.DPoPJkt).HasMaxLength(64);
             token.HasIndex(t => t.FamilyId);
-            token.HasIndex(t => t.SubjectId);
-            token.HasIndex(t => t.SessionId);
+            // One index for the user's tokens and those of the user's sessions (revocation asks for both with the
+            // subject): every rotation inserts into each index, and a SessionId index of its own served no query.
+            token.HasIndex(t => new { t.SubjectId, t.SessionId });
             token.HasIndex(t => t.ExpiresAt);
         });
 

@@ -798,9 +798,7 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.HasIndex("FamilyId");
 
-                    b.HasIndex("SessionId");
-
-                    b.HasIndex("SubjectId");
+                    b.HasIndex("SubjectId", "SessionId");
 
                     b.ToTable("RefreshTokens");
                 });

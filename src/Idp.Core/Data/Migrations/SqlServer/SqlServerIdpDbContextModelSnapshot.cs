@@ -799,9 +799,7 @@ namespace Idp.Data.Migrations.SqlServer
 
                     b.HasIndex("FamilyId");
 
-                    b.HasIndex("SessionId");
-
-                    b.HasIndex("SubjectId");
+                    b.HasIndex("SubjectId", "SessionId");
 
                     b.ToTable("RefreshTokens");
                 });

@@ -784,9 +784,7 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.HasIndex("FamilyId");
 
-                    b.HasIndex("SessionId");
-
-                    b.HasIndex("SubjectId");
+                    b.HasIndex("SubjectId", "SessionId");
 
                     b.ToTable("RefreshTokens");
                 });
