@@ -1103,3 +1103,40 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+)
+BEGIN
+    DROP INDEX [IX_RefreshTokens_SessionId] ON [RefreshTokens];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+)
+BEGIN
+    DROP INDEX [IX_RefreshTokens_SubjectId] ON [RefreshTokens];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+)
+BEGIN
+    CREATE INDEX [IX_RefreshTokens_SubjectId_SessionId] ON [RefreshTokens] ([SubjectId], [SessionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206111702_RefreshTokenSubjectSessionIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
