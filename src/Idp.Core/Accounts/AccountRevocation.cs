@@ -109,7 +109,7 @@ public sealed class AccountRevocation(
             ? await SessionBoundFamiliesAsync(subjectId, ended.Select(s => s.SessionId).ToList(), cancellationToken)
             : await db.RefreshTokens.Where(t => t.SubjectId == subjectId && t.RevokedAt == null)
                 .Select(t => t.FamilyId).Distinct().ToListAsync(cancellationToken);
-        await RevokeFamiliesAsync(families, now, cancellationToken);
+        await RevokeFamiliesAsync(subjectId, families, now, cancellationToken);
 
         if (reason != RevocationReason.SignOutOtherSessions)
             await NewSecurityStampAsync(subjectId, ChangesCredentials(reason) ? now : null, cancellationToken);
@@ -148,16 +148,16 @@ public sealed class AccountRevocation(
         return live.Where(t => !t.Scope.Split(' ').Contains(Scopes.OfflineAccess)).Select(t => t.FamilyId).Distinct().ToList();
     }
 
-    private async Task RevokeFamiliesAsync(List<string> families, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RevokeFamiliesAsync(string subjectId, List<string> families, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (families.Count == 0)
             return;
         // Access tokens issued within their longest lifetime may still be in use: they are remembered as revoked.
         var issuedSince = now - LongestAccessTokenLifetime;
         var accessTokens = await db.RefreshTokens
-            .Where(t => families.Contains(t.FamilyId) && t.AccessTokenId != null && t.CreatedAt > issuedSince)
+            .Where(t => t.SubjectId == subjectId && families.Contains(t.FamilyId) && t.AccessTokenId != null && t.CreatedAt > issuedSince)
             .Select(t => t.AccessTokenId!).ToListAsync(cancellationToken);
-        await db.RefreshTokens.Where(t => families.Contains(t.FamilyId) && t.RevokedAt == null)
+        await db.RefreshTokens.Where(t => t.SubjectId == subjectId && families.Contains(t.FamilyId) && t.RevokedAt == null)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
         if (accessTokens.Count == 0)
             return;

@@ -103,10 +103,9 @@ public abstract class IdpDbContext(DbContextOptions options) : IdentityDbContext
             token.Property(t => t.SubjectId).HasMaxLength(64);
             token.Property(t => t.SessionId).HasMaxLength(64);
             token.Property(t => t.DPoPJkt).HasMaxLength(64);
-            token.HasIndex(t => t.FamilyId);
-            // One index for the user's tokens and those of the user's sessions (revocation asks for both with the
-            // subject): every rotation inserts into each index, and a SessionId index of its own served no query.
-            token.HasIndex(t => new { t.SubjectId, t.SessionId });
+            // One index for the user's tokens and for a family of them (every query for a family or a session's tokens
+            // knows the subject): every rotation and code exchange inserts into each index of the table.
+            token.HasIndex(t => new { t.SubjectId, t.FamilyId });
             token.HasIndex(t => t.ExpiresAt);
         });
 

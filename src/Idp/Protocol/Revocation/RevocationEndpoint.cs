@@ -30,7 +30,7 @@ public sealed class RevocationEndpoint(ClientAuthenticator authenticator, IdpDbC
         if (refresh is not null)
         {
             if (refresh.ClientId == client.ClientId)
-                await revoker.RevokeFamilyAsync(refresh.FamilyId, http.RequestAborted);
+                await revoker.RevokeFamilyAsync(refresh.SubjectId, refresh.FamilyId, http.RequestAborted);
         }
         else if (await validator.ValidateAccessTokenAsync(token, checkLifetime: false, http.RequestAborted) is { } access && access.ClientId == client.ClientId)
         {

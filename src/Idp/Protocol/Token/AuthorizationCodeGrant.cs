@@ -126,7 +126,7 @@ public sealed class AuthorizationCodeGrant(
     {
         var stored = await db.AuthorizationCodes.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
         if (stored.IssuedRefreshTokenFamily is { } family)
-            await revoker.RevokeFamilyAsync(family, cancellationToken);
+            await revoker.RevokeFamilyAsync(stored.SubjectId, family, cancellationToken);
         if (stored.IssuedAccessTokenId is { } accessTokenId)
             await revoker.RevokeAccessTokenAsync(accessTokenId, clock.GetUtcNow() + TimeSpan.FromDays(1), cancellationToken);
         Log.CodeReplayed(logger, stored.ClientId, stored.SubjectId);

@@ -154,7 +154,7 @@ public sealed class RefreshTokenGrant(
 
     private async Task<GrantResult> ReuseAsync(RefreshToken stored, CancellationToken cancellationToken)
     {
-        await revoker.RevokeFamilyAsync(stored.FamilyId, cancellationToken);
+        await revoker.RevokeFamilyAsync(stored.SubjectId, stored.FamilyId, cancellationToken);
         Log.RefreshTokenReused(logger, stored.ClientId, stored.SubjectId);
         metrics.RefreshTokenReused(stored.ClientId);
         return GrantResult.Fail(Errors.InvalidGrant, "The refresh token was already used; every token of its grant is revoked.");

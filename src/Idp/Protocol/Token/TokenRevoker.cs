@@ -10,12 +10,14 @@ public sealed class TokenRevoker(IdpDbContext db, TimeProvider clock)
     /// <summary>Access tokens live at most this long; a revoked one is remembered until it has expired anyway.</summary>
     private static readonly TimeSpan LongestAccessTokenLifetime = TimeSpan.FromDays(1);
 
-    public async Task RevokeFamilyAsync(string familyId, CancellationToken cancellationToken)
+    /// <summary>Revokes every refresh token of the family, and their access tokens; the subject's, as every family is one user's.</summary>
+    public async Task RevokeFamilyAsync(string subjectId, string familyId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var accessTokens = await db.RefreshTokens.Where(t => t.FamilyId == familyId && t.AccessTokenId != null)
+        var family = db.RefreshTokens.Where(t => t.SubjectId == subjectId && t.FamilyId == familyId);
+        var accessTokens = await family.Where(t => t.AccessTokenId != null)
             .Select(t => t.AccessTokenId!).ToListAsync(cancellationToken);
-        await db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+        await family.Where(t => t.RevokedAt == null)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now), cancellationToken);
         foreach (var tokenId in accessTokens)
             await RevokeAccessTokenAsync(tokenId, now + LongestAccessTokenLifetime, cancellationToken);

@@ -1107,7 +1107,15 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+    WHERE [MigrationId] = N'20261206113207_RefreshTokenIndexes'
+)
+BEGIN
+    DROP INDEX [IX_RefreshTokens_FamilyId] ON [RefreshTokens];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206113207_RefreshTokenIndexes'
 )
 BEGIN
     DROP INDEX [IX_RefreshTokens_SessionId] ON [RefreshTokens];
@@ -1115,7 +1123,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+    WHERE [MigrationId] = N'20261206113207_RefreshTokenIndexes'
 )
 BEGIN
     DROP INDEX [IX_RefreshTokens_SubjectId] ON [RefreshTokens];
@@ -1123,19 +1131,19 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+    WHERE [MigrationId] = N'20261206113207_RefreshTokenIndexes'
 )
 BEGIN
-    CREATE INDEX [IX_RefreshTokens_SubjectId_SessionId] ON [RefreshTokens] ([SubjectId], [SessionId]);
+    CREATE INDEX [IX_RefreshTokens_SubjectId_FamilyId] ON [RefreshTokens] ([SubjectId], [FamilyId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261206111702_RefreshTokenSubjectSessionIndex'
+    WHERE [MigrationId] = N'20261206113207_RefreshTokenIndexes'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261206111702_RefreshTokenSubjectSessionIndex', N'10.0.15');
+    VALUES (N'20261206113207_RefreshTokenIndexes', N'10.0.15');
 END;
 
 COMMIT;

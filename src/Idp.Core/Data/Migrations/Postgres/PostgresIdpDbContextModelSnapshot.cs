@@ -796,9 +796,7 @@ namespace Idp.Data.Migrations.Postgres
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId", "SessionId");
+                    b.HasIndex("SubjectId", "FamilyId");
 
                     b.ToTable("RefreshTokens");
                 });

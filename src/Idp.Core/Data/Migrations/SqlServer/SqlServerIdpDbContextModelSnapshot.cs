@@ -797,9 +797,7 @@ namespace Idp.Data.Migrations.SqlServer
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId", "SessionId");
+                    b.HasIndex("SubjectId", "FamilyId");
 
                     b.ToTable("RefreshTokens");
                 });

@@ -782,9 +782,7 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId", "SessionId");
+                    b.HasIndex("SubjectId", "FamilyId");
 
                     b.ToTable("RefreshTokens");
                 });

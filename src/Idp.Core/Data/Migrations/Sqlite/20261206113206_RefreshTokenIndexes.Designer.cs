@@ -10,8 +10,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Idp.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteIdpDbContext))]
-    [Migration("20261206111701_RefreshTokenSubjectSessionIndex")]
-    partial class RefreshTokenSubjectSessionIndex
+    [Migration("20261206113206_RefreshTokenIndexes")]
+    partial class RefreshTokenIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -785,9 +785,7 @@ namespace Idp.Data.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId", "SessionId");
+                    b.HasIndex("SubjectId", "FamilyId");
 
                     b.ToTable("RefreshTokens");
                 });

@@ -2,14 +2,18 @@
 
 #nullable disable
 
-namespace Idp.Data.Migrations.Postgres
+namespace Idp.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class RefreshTokenSubjectSessionIndex : Migration
+    public partial class RefreshTokenIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_RefreshTokens_FamilyId",
+                table: "RefreshTokens");
+
             migrationBuilder.DropIndex(
                 name: "IX_RefreshTokens_SessionId",
                 table: "RefreshTokens");
@@ -19,17 +23,22 @@ namespace Idp.Data.Migrations.Postgres
                 table: "RefreshTokens");
 
             migrationBuilder.CreateIndex(
-                name: "IX_RefreshTokens_SubjectId_SessionId",
+                name: "IX_RefreshTokens_SubjectId_FamilyId",
                 table: "RefreshTokens",
-                columns: new[] { "SubjectId", "SessionId" });
+                columns: new[] { "SubjectId", "FamilyId" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_RefreshTokens_SubjectId_SessionId",
+                name: "IX_RefreshTokens_SubjectId_FamilyId",
                 table: "RefreshTokens");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RefreshTokens_FamilyId",
+                table: "RefreshTokens",
+                column: "FamilyId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RefreshTokens_SessionId",
