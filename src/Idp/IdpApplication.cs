@@ -34,17 +34,24 @@ public static class IdpApplication
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
     }
 
-    /// <summary>Migrates (unless switched off), upserts configured clients, makes sure signing keys exist, seeds demo data.</summary>
+    /// <summary>
+    /// Migrates (unless switched off), upserts configured clients, makes sure signing keys exist, seeds demo data; while
+    /// the database is briefly unreachable, tries again (<see cref="StartupRetry"/>).
+    /// </summary>
     public static async Task InitializeIdpAsync(this WebApplication app)
     {
         app.Services.ValidateSettings();
         var options = app.Services.GetRequiredService<IOptions<IdpOptions>>().Value;
-        if (options.Database.MigrateOnStartup)
-            await app.MigrateDatabaseAsync();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupRetry));
+        await StartupRetry.RunAsync(async cancellationToken =>
+        {
+            if (options.Database.MigrateOnStartup)
+                await app.MigrateDatabaseAsync();
 
-        await using var scope = app.Services.CreateAsyncScope();
-        foreach (var initializer in scope.ServiceProvider.GetServices<IStartupInitializer>().OrderBy(i => i.Order))
-            await initializer.InitializeAsync(app.Lifetime.ApplicationStopping);
+            await using var scope = app.Services.CreateAsyncScope();
+            foreach (var initializer in scope.ServiceProvider.GetServices<IStartupInitializer>().OrderBy(i => i.Order))
+                await initializer.InitializeAsync(cancellationToken);
+        }, app.Services.GetRequiredService<TimeProvider>(), logger, app.Lifetime.ApplicationStopping);
     }
 
     public static WebApplication UseIdp(this WebApplication app)
