@@ -163,21 +163,10 @@ public sealed partial class OutboxDispatcher(
     private async Task RecordSentAsync(IdpDbContext db, OutboxMessage message, int attempts, CancellationToken cancellationToken)
     {
         var deadline = (message.ClaimedUntil ?? clock.GetUtcNow()) - TimeSpan.FromSeconds(2);
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (true)
-        {
-            try
-            {
-                await FinishAsync(db, message.Id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), cancellationToken);
-                return;
-            }
-            catch (Exception exception) when (DatabaseOutage.IsOutage(exception) && clock.GetUtcNow() + delay < deadline && !cancellationToken.IsCancellationRequested)
-            {
-                LogRecordingRetried(message.Channel, message.Id, Describe(exception));
-                await Task.Delay(delay, clock, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
+        await DatabaseOutage.RetryAsync(
+            token => FinishAsync(db, message.Id, s => s.SetProperty(m => m.SentAt, clock.GetUtcNow()).SetProperty(m => m.Attempts, attempts), token),
+            clock, deadline, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5),
+            (exception, _) => LogRecordingRetried(message.Channel, message.Id, Describe(exception)), cancellationToken);
     }
 
     /// <summary>Records the outcome and releases the claim; only while the claim is still this dispatcher's.</summary>

@@ -23,4 +23,31 @@ public static class DatabaseOutage
         }
         return false;
     }
+
+    /// <summary>
+    /// Runs <paramref name="step"/>; while it fails with an outage and the next try would still start before
+    /// <paramref name="deadline"/>, tells <paramref name="retrying"/> (the error and the wait), waits
+    /// <paramref name="firstDelay"/>, doubled per try up to <paramref name="longestDelay"/>, and tries again. Any other
+    /// error, or an outage past the deadline, is thrown.
+    /// </summary>
+    public static async Task RetryAsync(
+        Func<CancellationToken, Task> step, TimeProvider clock, DateTimeOffset deadline, TimeSpan firstDelay, TimeSpan longestDelay,
+        Action<Exception, TimeSpan> retrying, CancellationToken cancellationToken)
+    {
+        var delay = firstDelay;
+        while (true)
+        {
+            try
+            {
+                await step(cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (IsOutage(exception) && clock.GetUtcNow() + delay < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                retrying(exception, delay);
+            }
+            await Task.Delay(delay, clock, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, longestDelay.Ticks));
+        }
+    }
 }
