@@ -15,6 +15,12 @@ namespace Idp.Data;
 /// and the log grows without end.
 /// </para>
 /// <para>
+/// The restart copies what was written during the passive step before it, and the writers wait for every page of
+/// it: under refresh load a first pass took 35–54 ms and the restart after it 25–40 ms. So before the restart the
+/// round passes again beside the writers, at most <see cref="CatchUpPasses"/> times, until the log grew by fewer
+/// than <see cref="CaughtUpPages"/> pages during a pass; each pass is shorter than the one before it.
+/// </para>
+/// <para>
 /// <c>RESTART</c> waits for readers of older snapshots and holds new writers meanwhile, so its connection waits at
 /// most <see cref="ReaderPatience"/>: a long reader makes the round give up (busy), never stalls the writers.
 /// </para>
@@ -23,6 +29,8 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     public const int RestartPages = 1000;
+    public const int CatchUpPasses = 3;
+    public const int CaughtUpPages = 200;
     public static readonly TimeSpan ReaderPatience = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,7 +71,7 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
         }
     }
 
-    /// <summary>One round: the pages copied beside the writers, then, past the threshold, the rest in the writer's turn.</summary>
+    /// <summary>One round: the pages copied beside the writers (again while the log grew meanwhile), then, past the threshold, the rest in the writer's turn.</summary>
     /// <remarks>Each step's duration goes to <see cref="IdpMetrics.SqliteCheckpoint"/>: the restart's is how long the writers waited.</remarks>
     internal static async Task<Checkpoint> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken, TimeProvider? clock = null, IdpMetrics? metrics = null)
     {
@@ -71,6 +79,13 @@ internal sealed partial class SqliteCheckpointer(string connectionString, TimePr
         var passive = Run(connection, "PASSIVE", clock, metrics);
         if (passive.LogPages < RestartPages)
             return passive;
+        for (var pass = 0; pass < CatchUpPasses; pass++)
+        {
+            var logPagesBefore = passive.LogPages;
+            passive = Run(connection, "PASSIVE", clock, metrics);
+            if (passive.LogPages - logPagesBefore < CaughtUpPages)
+                break;
+        }
         using (await SqliteWriteGate.EnterAsync(connection, cancellationToken))
             return Run(connection, "RESTART", clock, metrics);
     }

@@ -138,41 +138,94 @@ public sealed class SqliteCheckpointerTests : IDisposable
     [Fact]
     public async Task EachStep_IsMeasured_TheRestartAsTheWritersWait()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
-        var measured = new ConcurrentQueue<(double Milliseconds, string? Mode, string? Outcome)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "idp.sqlite.checkpoint.duration" && ReferenceEquals(instrument.Meter.Scope, meters))
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) => measured.Enqueue(
-            (value, Tag(tags, "mode"), Tag(tags, "outcome"))));
-        listener.Start();
-        var metrics = new IdpMetrics(meters, new OperationsGauges());
+        using var steps = new MeasuredSteps();
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         Write(SqliteCheckpointer.RestartPages + 200);
         using var connection = SqliteCheckpointer.Open(ConnectionString);
         var turn = await SqliteWriteGate.EnterAsync(_writer, CancellationToken.None);
 
-        var checkpoint = SqliteCheckpointer.CheckpointAsync(connection, CancellationToken.None, clock, metrics);
+        var checkpoint = SqliteCheckpointer.CheckpointAsync(connection, CancellationToken.None, clock, steps.Metrics);
         await Task.Delay(100);
         turn.Dispose();
         await checkpoint.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal([("passive", "completed"), ("restart", "completed")], measured.Select(m => (m.Mode, m.Outcome)));
-        Assert.All(measured, m => Assert.Equal(0, m.Milliseconds));
+        // The log did not grow during the first pass (the writer waited), so one pass more finds it caught up.
+        Assert.Equal([("passive", "completed"), ("passive", "completed"), ("restart", "completed")], steps.Measured.Select(m => (m.Mode, m.Outcome)));
+        Assert.All(steps.Measured, m => Assert.Equal(0, m.Milliseconds));
     }
 
-    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    [Fact]
+    public async Task LogGrowingDuringThePasses_GetsAtMostTheCatchUpPasses_ThenTheRestart()
     {
-        foreach (var tag in tags)
+        using var steps = new MeasuredSteps();
+        Write(SqliteCheckpointer.RestartPages + 200);
+        using var connection = SqliteCheckpointer.Open(ConnectionString);
+        using var stopWriting = new CancellationTokenSource();
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = Task.Run(async () =>
         {
-            if (tag.Key == key)
-                return tag.Value as string;
+            using var other = new SqliteConnection(ConnectionString);
+            other.Open();
+            SqliteConnectionSettings.Configure(other);
+            while (!stopWriting.IsCancellationRequested)
+            {
+                // A commit of more pages than a pass may see arrive before the round counts the log as caught up.
+                using (await SqliteWriteGate.EnterAsync(other, CancellationToken.None))
+                    Execute(other, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {2 * SqliteCheckpointer.CaughtUpPages}) INSERT INTO Pages (Data) SELECT randomblob(4000) FROM n;");
+                writing.TrySetResult();
+            }
+        });
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var checkpoint = await SqliteCheckpointer.CheckpointAsync(connection, CancellationToken.None, metrics: steps.Metrics);
+        await stopWriting.CancelAsync();
+        await writer;
+
+        Assert.False(checkpoint.Busy);
+        var modes = steps.Measured.Select(m => m.Mode).ToList();
+        var passes = modes.TakeWhile(mode => mode == "passive").Count();
+        Assert.InRange(passes, 2, 1 + SqliteCheckpointer.CatchUpPasses);
+        Assert.Equal(["restart"], modes.Skip(passes));
+    }
+
+    /// <summary>The checkpoint steps an <see cref="IdpMetrics"/> of its own records, in order.</summary>
+    private sealed class MeasuredSteps : IDisposable
+    {
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly MeterListener _listener = new();
+
+        public MeasuredSteps()
+        {
+            var meters = _services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "idp.sqlite.checkpoint.duration" && ReferenceEquals(instrument.Meter.Scope, meters))
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, tags, _) => Measured.Enqueue(
+                (value, Tag(tags, "mode"), Tag(tags, "outcome"))));
+            _listener.Start();
+            Metrics = new IdpMetrics(meters, new OperationsGauges());
         }
-        return null;
+
+        public IdpMetrics Metrics { get; }
+        public ConcurrentQueue<(double Milliseconds, string? Mode, string? Outcome)> Measured { get; } = new();
+
+        public void Dispose()
+        {
+            _listener.Dispose();
+            _services.Dispose();
+        }
+
+        private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == key)
+                    return tag.Value as string;
+            }
+            return null;
+        }
     }
 
     [Fact]
