@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Idp.BrowserTests.Infrastructure;
 using Idp.BrowserTests.Push;
@@ -72,7 +71,7 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
             await session.StepAsync("enrolled");
 
             // Nothing readable at rest: the secret neither as Base32 nor as bytes.
-            var stored = await StoredAsync(app);
+            var stored = await VaultStorage.StoredAsync(app);
             Assert.DoesNotContain(Base32.Encode(secret), stored.Text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(Convert.ToHexString(secret), stored.Text, StringComparison.OrdinalIgnoreCase);
             Assert.True(stored.Sealed.Single());
@@ -102,7 +101,12 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
                     await Assertions.Expect(app.Locator("#vault-locked")).ToBeVisibleAsync(Slow);
                     await Assertions.Expect(app.Locator("#vault-open")).ToBeDisabledAsync();
                 }
-                await session.Context.Clock.FastForwardAsync((waits[attempt - 5] - 3) * 1000L);
+                // The wait runs from the wrong attempt, and the steps since took real time as well (a screenshot and
+                // a reload took over 3 s on a busy machine): so the wait is read off the page, and the clock moves to
+                // 3 s before its end as the page sees it.
+                var (waitMs, leftMs) = await VaultStorage.LockoutAsync(app);
+                Assert.Equal(waits[attempt - 5] * 1000L, waitMs);
+                await session.Context.Clock.FastForwardAsync(leftMs - 3000);
                 await Assertions.Expect(app.Locator("#vault-open")).ToBeDisabledAsync();
                 await session.Context.Clock.FastForwardAsync(4000);
                 await Assertions.Expect(app.Locator("#vault-open")).ToBeEnabledAsync(SlowEnabled);
@@ -114,7 +118,7 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
             await Assertions.Expect(app.Locator("#wiped-names")).ToContainTextAsync(user.AccountNumber!);
             await Assertions.Expect(app.Locator("#vault-setup")).ToBeVisibleAsync();
             await session.StepAsync("wiped");
-            stored = await StoredAsync(app);
+            stored = await VaultStorage.StoredAsync(app);
             Assert.False(stored.Sealed.Single());
             Assert.Contains(stored.Names, name => name.Contains(user.AccountNumber!, StringComparison.Ordinal));
             Assert.DoesNotContain("\"salt\"", stored.Text, StringComparison.Ordinal);
@@ -171,7 +175,7 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
             await app.Locator("#vault-reset-yes").ClickAsync();
             await Assertions.Expect(app.Locator("#vault-wiped")).ToContainTextAsync("zurückgesetzt");
             await Assertions.Expect(app.Locator("#wiped-names")).ToContainTextAsync("NRW connect extern");
-            var stored = await StoredAsync(app);
+            var stored = await VaultStorage.StoredAsync(app);
             Assert.Equal(["NRW connect extern"], stored.Names);
             Assert.False(stored.Sealed.Single());
             session.AssertNoErrors();
@@ -356,31 +360,6 @@ public sealed partial class VaultJourneyTests(PushJourneyFixture fixture) : ICla
         await app.Locator("#vault-open").ClickAsync();
         // The attempt is done when the button is back (enabled, or disabled by a wait) and the field is empty.
         await Assertions.Expect(app.Locator("#vault-password")).ToHaveValueAsync("", new() { Timeout = 30_000 });
-    }
-
-    private sealed record Stored(string Text, string[] Names, bool[] Sealed);
-
-    /// <summary>Everything in the vault's IndexedDB as text (bytes as hex), with each entry's name and whether it has a sealed secret.</summary>
-    private static async Task<Stored> StoredAsync(IPage app)
-    {
-        var json = await app.EvaluateAsync<string>("""
-            async () => {
-                const db = await new Promise((resolve, reject) => { const o = indexedDB.open('idp-vault'); o.onsuccess = () => resolve(o.result); o.onerror = () => reject(o.error); });
-                const all = store => new Promise((resolve, reject) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-                const rows = [...await all('meta'), ...await all('entries')];
-                db.close();
-                const text = JSON.stringify(rows, (k, v) => v instanceof Uint8Array || v instanceof ArrayBuffer
-                    ? Array.from(new Uint8Array(v)).map(b => b.toString(16).padStart(2, '0')).join('') : v);
-                const entries = rows.filter(r => r.id);
-                return JSON.stringify({ text, names: entries.map(e => e.name), sealed: entries.map(e => !!e.sealed) });
-            }
-            """);
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        return new Stored(
-            root.GetProperty("text").GetString()!,
-            [.. root.GetProperty("names").EnumerateArray().Select(n => n.GetString()!)],
-            [.. root.GetProperty("sealed").EnumerateArray().Select(s => s.GetBoolean())]);
     }
 
     private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
