@@ -23,4 +23,21 @@ public sealed class AdminLanguageTests
         Assert.Equal(heading, page.Text("h1"));
         Assert.Equal(link, page.Text("main a[href='/']"));
     }
+
+    [Theory]
+    [InlineData("en", "admin (four-eyes principle)")]
+    [InlineData("de", "admin (Vier-Augen-Prinzip)")]
+    [InlineData("nl", "admin (vierogenprincipe)")]
+    public async Task RolesTable_NamesTheFourEyesRule_InTheRequestedLanguage(string culture, string role)
+    {
+        await using var world = AdminWorld.Start();
+        var (admin, secret) = await world.CreateStaffAsync(StaffRolesFor.Admin);
+        var user = await world.Idp.CreateUserAsync();
+        using var browser = world.CreateBrowser();
+        await world.SignInToAdminAsync(browser, admin, secret, $"/users/{user.Id}");
+
+        var page = await browser.GetAsync($"/users/{user.Id}?culture={culture}&ui-culture={culture}");
+
+        Assert.Equal(role, page.Text("#roles tr[data-role=admin] td"));
+    }
 }
