@@ -102,7 +102,7 @@ public sealed class DPoPTests : IAsyncLifetime, IDisposable
 
         Assert.Equal("DPoP", tokens.GetProperty("token_type").GetString());
         Assert.Equal(_key.Thumbprint(), Jkt(tokens));
-        var refreshHash = Idp.Security.Hashing.Sha256(tokens.GetProperty("refresh_token").GetString()!);
+        var refreshHash = Idp.Protocol.Token.RefreshTokenFormat.StorageId(tokens.GetProperty("refresh_token").GetString()!);
         Assert.Equal(_key.Thumbprint(), await _idp.WithDbAsync(db => db.RefreshTokens.Where(t => t.Id == refreshHash).Select(t => t.DPoPJkt).SingleAsync()));
     }
 

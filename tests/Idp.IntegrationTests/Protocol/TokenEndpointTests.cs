@@ -54,6 +54,23 @@ public sealed class TokenEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refresh_OfATokenStoredUnderItsHashAlone_AsBeforeTheTimeOrderedFormat_Rotates()
+    {
+        var first = await SignInAndRedeemAsync();
+        var issuedBefore = Idp.Security.Hashing.RandomToken(32);
+        var (storedId, formerId) = (Idp.Protocol.Token.RefreshTokenFormat.StorageId(first.GetProperty("refresh_token").GetString()!), Idp.Security.Hashing.Sha256(issuedBefore));
+        Assert.Equal(1, await _idp.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"RefreshTokens\" SET \"Id\" = {formerId} WHERE \"Id\" = {storedId}")));
+
+        _idp.Clock.Advance(TimeSpan.FromSeconds(1));
+        var (response, body) = await _rp.RefreshAsync(issuedBefore);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var next = body.GetProperty("refresh_token").GetString()!;
+        Assert.True(await _idp.WithDbAsync(db => db.RefreshTokens.AnyAsync(t => t.Id == formerId && t.ConsumedAt != null)));
+        Assert.True(string.CompareOrdinal(Idp.Protocol.Token.RefreshTokenFormat.StorageId(next), storedId) > 0);
+    }
+
+    [Fact]
     public async Task Refresh_ReusedRotatedToken_RevokesTheWholeFamily()
     {
         var first = await SignInAndRedeemAsync();

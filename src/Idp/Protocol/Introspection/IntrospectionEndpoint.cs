@@ -1,8 +1,8 @@
 using Idp.Data;
 using Idp.Protocol.Clients;
 using Idp.Protocol.DPoP;
+using Idp.Protocol.Token;
 using Idp.Protocol.Tokens;
-using Idp.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Protocol.Introspection;
@@ -58,7 +58,8 @@ public sealed class IntrospectionEndpoint(ClientAuthenticator authenticator, Idp
             return ProtocolResults.Json(response);
         }
 
-        var refresh = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Hashing.Sha256(token), http.RequestAborted);
+        var refreshId = RefreshTokenFormat.StorageId(token);
+        var refresh = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == refreshId, http.RequestAborted);
         if (refresh is not null && refresh.ClientId == client.ClientId && refresh.ConsumedAt is null
             && refresh.RevokedAt is null && refresh.ExpiresAt > clock.GetUtcNow())
         {

@@ -2,7 +2,6 @@ using Idp.Data;
 using Idp.Protocol.Clients;
 using Idp.Protocol.Token;
 using Idp.Protocol.Tokens;
-using Idp.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Idp.Protocol.Revocation;
@@ -24,8 +23,9 @@ public sealed class RevocationEndpoint(ClientAuthenticator authenticator, IdpDbC
             return ProtocolResults.Error(new ProtocolError(Errors.InvalidRequest, "token is missing."));
 
         // token_type_hint only orders the look-ups (§2.1); an unknown hint is not an error.
+        var refreshId = RefreshTokenFormat.StorageId(token);
         var refresh = parameters[Parameters.TokenTypeHint] != "access_token" || !token.Contains('.')
-            ? await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Hashing.Sha256(token), http.RequestAborted)
+            ? await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == refreshId, http.RequestAborted)
             : null;
         if (refresh is not null)
         {

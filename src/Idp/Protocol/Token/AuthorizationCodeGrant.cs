@@ -54,8 +54,8 @@ public sealed class AuthorizationCodeGrant(
         Client client, RequestParameters parameters, string id, string? verifier, string? dpopThumbprint, string accessTokenId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await grants.HoldConnectionAsync(cancellationToken);
-        var refreshToken = Hashing.RandomToken(32);
-        var keys = new RefreshKeys(Hashing.Sha256(refreshToken), Hashing.RandomToken(16), now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
+        var refreshToken = RefreshTokenFormat.New(now);
+        var keys = new RefreshKeys(RefreshTokenFormat.StorageId(refreshToken), Hashing.RandomToken(16), now + TimeSpan.FromSeconds(client.RefreshTokenLifetimeSeconds),
             // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a confidential client's is not,
             // since the client authenticates anyway.
             client.IsPublic ? dpopThumbprint : null);

@@ -29,8 +29,8 @@ public sealed class RefreshTokenGrant(
 
         var now = clock.GetUtcNow();
         var accessTokenId = Hashing.RandomToken(16);
-        var next = Hashing.RandomToken(32);
-        var exchange = new RefreshExchange(Hashing.Sha256(presented), client.ClientId, dpopThumbprint, now, Hashing.Sha256(next), accessTokenId);
+        var next = RefreshTokenFormat.New(now);
+        var exchange = new RefreshExchange(RefreshTokenFormat.StorageId(presented), client.ClientId, dpopThumbprint, now, RefreshTokenFormat.StorageId(next), accessTokenId);
         var (rotated, scopes, failure) = await RotateAsync(exchange, client, parameters[Parameters.Scope], cancellationToken);
         if (failure is not null)
             return failure;
