@@ -16,6 +16,7 @@
 # With --postgres: PG_STATEMENTS=1 loads pg_stat_statements and prints, after Idp's run, the statements by the
 # database time they took; PG_CONNECTION_EXTRA is appended to the connection string (default "Maximum Pool Size=16",
 # as README.md recommends for a database server of 2 cores; empty for Npgsql's default of 100).
+# PG_OPTIONS adds server settings to the throwaway cluster's start (e.g. "-c commit_delay=200").
 set -euo pipefail
 
 usage() {
@@ -189,7 +190,7 @@ if [ "$DATABASE" = postgres ]; then
     || { cat "$RUN_DIR/postgres-initdb.log" >&2; die "initdb failed"; }
   PG_STARTED=1
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pgdata" -l "$TMP/pglog/postgres.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200$([ "${PG_STATEMENTS:-0}" = 1 ] && echo ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on')" start >/dev/null \
+    -o "-c listen_addresses='' -k $TMP/pgsock -p $PGPORT -c max_connections=200${PG_OPTIONS:+ $PG_OPTIONS}$([ "${PG_STATEMENTS:-0}" = 1 ] && echo ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on')" start >/dev/null \
     || { cat "$TMP/pglog/postgres.log" >&2; die "PostgreSQL did not start"; }
   runuser -u postgres -- "$PGBIN/createdb" -h "$TMP/pgsock" -p "$PGPORT" -U postgres idp
   DB_PROVIDER=PostgreSql

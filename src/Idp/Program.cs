@@ -1,6 +1,8 @@
 using Idp;
 using Idp.Configuration;
+using Idp.Operations;
 
+NativeHeap.LimitArenas();
 try
 {
     var builder = WebApplication.CreateBuilder(args);

@@ -11,7 +11,8 @@ namespace Idp.Data;
 /// Not automatic preparation (<c>Max Auto Prepare</c>): with it, a request on a connection that a PostgreSQL restart
 /// broke while one of its statements was being prepared failed inside Npgsql (a NullReferenceException in
 /// <c>NpgsqlDataReader.NextResult</c>, answered 500 instead of 503) in the cluster run under faults
-/// (<c>bench/cluster.sh</c>). The grant store prepares its statements explicitly instead (<c>PostgresGrantStore</c>).
+/// (<c>bench/cluster.sh</c>). The grant store prepares its statements explicitly instead (<c>PostgresGrantStore</c>,
+/// <c>PostgresGrantWriter</c>).
 /// </para>
 /// </summary>
 internal static class PostgresConnectionStrings

@@ -5,6 +5,7 @@ using S256Pkce = Idp.Protocol.Authorize.Pkce;
 using Idp.Protocol.Token;
 using Idp.Protocol.Token.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Idp.IntegrationTests.Protocol;
 
@@ -14,7 +15,7 @@ namespace Idp.IntegrationTests.Protocol;
 /// </summary>
 public sealed class PostgresGrantStoreTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 6, 3, 0, 0, 123, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 12, 6, 3, 0, 0, 123, TimeSpan.Zero);
 
     [PostgresFact]
     public async Task Lookups_ReadTheGrantAndItsUser_AsEfCoreDoes_AndARotationConsumesOnce()
@@ -38,7 +39,8 @@ public sealed class PostgresGrantStoreTests
 
         await idp.WithDbAsync(async db =>
         {
-            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
+            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
+            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             await using var connection = await store.HoldConnectionAsync(default);
             // Twice: the second run finds each statement prepared on the connection.
             for (var run = 0; run < 2; run++)
@@ -83,7 +85,8 @@ public sealed class PostgresGrantStoreTests
 
         await idp.WithDbAsync(async db =>
         {
-            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
+            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
+            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             RefreshExchange Exchange(string id, string client = "portal", string? jkt = null) => new(id, client, jkt, Now, "next-" + id, "at-next-" + id);
 
             Assert.Null(await store.TryExchangeAsync(Exchange("ex-1", client: "other"), default));
@@ -131,7 +134,8 @@ public sealed class PostgresGrantStoreTests
 
         await idp.WithDbAsync(async db =>
         {
-            var store = new PostgresGrantStore(db, () => new Idp.Factors.FactorRegistry([], db));
+            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
+            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             CodeExchange Exchange(string id, string client = "portal", string? redirect = "https://portal.test/cb", string? verifierSent = null, string? jkt = null) =>
                 new(id, client, Now, redirect, verifierSent is not null, verifierSent is null || !S256Pkce.IsValidVerifier(verifierSent) ? null : S256Pkce.S256(verifierSent), jkt,
                     "at-" + id, new RefreshKeys("rt-" + id, "family-" + id, Now.AddDays(30), null));
@@ -176,7 +180,7 @@ public sealed class PostgresGrantStoreTests
         });
     }
 
-    private static AuthorizationCode Code(string id, string subjectId, Action<AuthorizationCode>? configure = null)
+    internal static AuthorizationCode Code(string id, string subjectId, Action<AuthorizationCode>? configure = null)
     {
         var code = new AuthorizationCode
         {
@@ -188,7 +192,7 @@ public sealed class PostgresGrantStoreTests
         return code;
     }
 
-    private static RefreshToken Refresh(string id, string subjectId) => new()
+    internal static RefreshToken Refresh(string id, string subjectId) => new()
     {
         Id = id, FamilyId = "family", ClientId = "portal", SubjectId = subjectId, SessionId = "session-1",
         Scope = "openid offline_access", AuthTime = Now.AddMinutes(-1), Acr = "urn:idp:acr:mfa", Amr = "pwd otp",

@@ -96,8 +96,8 @@ public sealed class AuthorizeEndpoint(
         var cancellationToken = http.RequestAborted;
         var destination = Destination(request);
         var now = clock.GetUtcNow();
-        // The session read and the code's insert are the grant store's statements: on SQLite they have connections of
-        // their own, and holding the context's would only open and close it for nothing.
+        // The session read and the code's insert are the grant store's statements: on SQLite and PostgreSQL the writes
+        // have connections of their own, and holding the context's would only open and close it for nothing.
         await using var connection = await grants.HoldConnectionAsync(cancellationToken);
 
         var current = await sessions.GetCurrentReadAsync(http);

@@ -26,13 +26,6 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 
     public Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLease.Instance);
 
-    private sealed class NoLease : IAsyncDisposable
-    {
-        public static readonly NoLease Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
         writer.WriteAsync(db, statements => statements.StoreCode(code));
 
@@ -44,17 +37,19 @@ internal sealed class SqliteGrantStore(IdpDbContext db, SqliteGrantWriter writer
 }
 
 /// <summary>
-/// PostgreSQL: each write is one statement on the request's connection, the conditional update and the insert
-/// joined in a CTE, so a rotation is one round trip instead of begin, update, insert and commit; a refresh is one
-/// statement with its lookup (<see cref="IRefreshTokenExchange"/>), as is a code's redemption (<see cref="ICodeExchange"/>) and the session's read (<see cref="ISessionReads"/>). Every statement
-/// here is prepared explicitly: once per physical connection, after which the server neither parses nor plans it.
-/// (Npgsql's automatic preparation did the same for every statement, but a request on a connection that a
+/// PostgreSQL: each write is one statement, the conditional update and the insert joined in a CTE, run by the
+/// process's grant writer in a group with concurrent ones (<see cref="PostgresGrantWriter"/>); a refresh is one
+/// statement with its lookup (<see cref="IRefreshTokenExchange"/>), as is a code's redemption (<see cref="ICodeExchange"/>).
+/// The reads run on the request's connection, the session's in one statement (<see cref="ISessionReads"/>). Every
+/// statement here is prepared explicitly: once per physical connection, after which the server neither parses nor
+/// plans it. (Npgsql's automatic preparation did the same for every statement, but a request on a connection that a
 /// PostgreSQL restart broke while a statement was being prepared failed with a NullReferenceException inside
 /// Npgsql instead of its connection error.) <paramref name="factors"/> is resolved only by a session read, as SQLite's.
 /// </summary>
-internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> factors) : IGrantStore, ISessionReads, IRefreshTokenExchange, ICodeExchange
+internal sealed class PostgresGrantStore(IdpDbContext db, PostgresGrantWriter writer, Func<FactorRegistry> factors) : IGrantStore, ISessionReads, IRefreshTokenExchange, ICodeExchange
 {
     private readonly GrantSql _sql = db.GrantSql();
+    private readonly string _connectionString = db.Database.GetConnectionString()!;
 
     public Task<Redeemable<AuthorizationCode>?> FindCodeAsync(string id, CancellationToken cancellationToken) =>
         ReadAsync(_sql.SelectCodeWithUser, command => _sql.BindKey(command, id), _sql.ReadCodeWithUser, cancellationToken);
@@ -68,52 +63,43 @@ internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> f
         return ReadAsync(_sql.SelectSessionWithUser(factorSql), command => _sql.BindSessionRead(command, factorSql, sessionId, subjectId), _sql.ReadSession, cancellationToken);
     }
 
-    public async Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => await db.HoldConnectionAsync(cancellationToken);
+    /// <summary>The writes have the writer's connections, and a grant reads once or twice at most: a lease would only hold a pooled connection idle.</summary>
+    public Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLease.Instance);
 
     public Task StoreCodeAsync(AuthorizationCode code, CancellationToken cancellationToken) =>
-        ExecuteAsync(_sql.InsertCode, command => _sql.BindCode(command, code), cancellationToken);
+        writer.ExecuteAsync(_connectionString, _sql.InsertCode, command => _sql.BindCode(command, code));
 
     public async Task<bool> RedeemCodeAsync(CodeRedemption redemption, CancellationToken cancellationToken)
     {
         if (redemption.Refresh is not { } refresh)
-            return await ExecuteAsync(_sql.RedeemCode, command => _sql.BindRedemption(command, redemption), cancellationToken) > 0;
-        return await ExecuteAsync(_sql.RedeemCodeWithRefreshToken, command =>
+            return await writer.ExecuteAsync(_connectionString, _sql.RedeemCode, command => _sql.BindRedemption(command, redemption)) > 0;
+        return await writer.ExecuteAsync(_connectionString, _sql.RedeemCodeWithRefreshToken, command =>
         {
             _sql.BindRedemption(command, redemption);
             _sql.BindRefreshToken(command, refresh);
-        }, cancellationToken) > 0;
+        }) > 0;
     }
 
     public async Task<bool> RotateRefreshTokenAsync(RefreshRotation rotation, CancellationToken cancellationToken) =>
-        await ExecuteAsync(_sql.RotateRefreshToken, command =>
+        await writer.ExecuteAsync(_connectionString, _sql.RotateRefreshToken, command =>
         {
             _sql.BindRotation(command, rotation);
             _sql.BindRefreshToken(command, rotation.Next);
-        }, cancellationToken) > 0;
+        }) > 0;
 
     public Task<Redeemable<RefreshToken>?> TryExchangeAsync(RefreshExchange exchange, CancellationToken cancellationToken) =>
-        ReadAsync(_sql.ExchangeRefreshToken, command => _sql.BindExchange(command, exchange), _sql.ReadRefreshTokenWithUser, cancellationToken);
+        writer.QueryAsync(_connectionString, _sql.ExchangeRefreshToken, command => _sql.BindExchange(command, exchange), _sql.ReadRefreshTokenWithUser);
 
     public Task UndoAsync(RefreshExchange exchange, CancellationToken cancellationToken) =>
-        ExecuteAsync(_sql.UndoExchange, command => _sql.BindUndo(command, exchange), cancellationToken);
+        writer.ExecuteAsync(_connectionString, _sql.UndoExchange, command => _sql.BindUndo(command, exchange));
 
     public Task<Redeemable<AuthorizationCode>?> TryExchangeAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
-        ReadAsync(_sql.ExchangeCode, command => _sql.BindCodeExchange(command, exchange), _sql.ReadCodeWithUser, cancellationToken);
+        writer.QueryAsync(_connectionString, _sql.ExchangeCode, command => _sql.BindCodeExchange(command, exchange), _sql.ReadCodeWithUser);
 
     public Task UndoAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
-        ExecuteAsync(_sql.UndoCodeExchange, command => _sql.BindCodeUndo(command, exchange), cancellationToken);
+        writer.ExecuteAsync(_connectionString, _sql.UndoCodeExchange, command => _sql.BindCodeUndo(command, exchange));
 
-    private Task<int> ExecuteAsync(string text, Action<DbCommand> bind, CancellationToken cancellationToken) =>
-        RunAsync(text, bind, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
-
-    private Task<T?> ReadAsync<T>(string text, Action<DbCommand> bind, Func<DbDataReader, T?> read, CancellationToken cancellationToken) =>
-        RunAsync(text, bind, async command =>
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return read(reader);
-        }, cancellationToken);
-
-    private async Task<T> RunAsync<T>(string text, Action<DbCommand> bind, Func<DbCommand, Task<T>> run, CancellationToken cancellationToken)
+    private async Task<T?> ReadAsync<T>(string text, Action<DbCommand> bind, Func<DbDataReader, T?> read, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -123,7 +109,8 @@ internal sealed class PostgresGrantStore(IdpDbContext db, Func<FactorRegistry> f
             PositionalParameters.Apply(command, text, bind);
             // Npgsql finds the statement already prepared on this physical connection (same text, same parameter types) without a round trip.
             await command.PrepareAsync(cancellationToken);
-            return await run(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return read(reader);
         }
         finally
         {
@@ -191,17 +178,26 @@ internal sealed class EfGrantStore(IdpDbContext db) : IGrantStore
     }
 }
 
+/// <summary>A lease of nothing: the store's statements have connections of their own.</summary>
+internal sealed class NoLease : IAsyncDisposable
+{
+    public static readonly NoLease Instance = new();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
 internal static class GrantStoreRegistration
 {
-    /// <summary>The store for the context's provider; the SQLite writer is one per application.</summary>
+    /// <summary>The store for the context's provider; the writers are one per application.</summary>
     public static IServiceCollection AddGrantStore(this IServiceCollection services)
     {
         services.AddSingleton<SqliteGrantWriter>();
         services.AddSingleton<SqliteGrantReaders>();
+        services.AddSingleton<PostgresGrantWriter>();
         services.AddScoped<IGrantStore>(provider => provider.GetRequiredService<IdpDbContext>() switch
         {
             SqliteIdpDbContext db => new SqliteGrantStore(db, provider.GetRequiredService<SqliteGrantWriter>(), provider.GetRequiredService<SqliteGrantReaders>(), provider.GetRequiredService<FactorRegistry>),
-            PostgresIdpDbContext db => new PostgresGrantStore(db, provider.GetRequiredService<FactorRegistry>),
+            PostgresIdpDbContext db => new PostgresGrantStore(db, provider.GetRequiredService<PostgresGrantWriter>(), provider.GetRequiredService<FactorRegistry>),
             var db => new EfGrantStore(db),
         });
         // The session's read in one statement where the store has one (it replaces the core's EF Core queries).

@@ -15,7 +15,7 @@ public interface IGrantStore
     /// <summary>A refresh token with its user (null user: the account is gone), or null.</summary>
     Task<Redeemable<RefreshToken>?> FindRefreshTokenAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Keeps the request's connection open for a grant's statements where they use it (not SQLite's, which has its own).</summary>
+    /// <summary>Keeps the request's connection open for a grant's statements where they use it (SQL Server's; SQLite's and PostgreSQL's writes have connections of their own).</summary>
     Task<IAsyncDisposable> HoldConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores a new authorization code.</summary>
