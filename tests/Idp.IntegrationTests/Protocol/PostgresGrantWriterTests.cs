@@ -1,3 +1,4 @@
+using Idp.Data;
 using Idp.Data.Entities;
 using Idp.IntegrationTests.Infrastructure;
 using Idp.Operations;
@@ -21,12 +22,8 @@ public sealed class PostgresGrantWriterTests
     [PostgresFact]
     public async Task AGroupOfInsertsAndExchanges_GivesEachWriteItsOwnResult_AndARefusedWriteFailsAlone()
     {
-        await using var idp = new IdpFactory();
-        var user = await idp.CreateUserAsync();
-        await idp.WithDbAsync(async db =>
+        await WithStoreAsync(async (db, writer, store, user) =>
         {
-            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
-            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             await Task.WhenAll(Enumerable.Range(0, Writes).Select(i => store.StoreCodeAsync(Code($"stored-{i}", user.Id), default)));
 
             // Queued at once, so that they meet in groups: exchanges (rows) between inserts (no rows of their own), an
@@ -68,12 +65,8 @@ public sealed class PostgresGrantWriterTests
     [PostgresFact]
     public async Task WritesQueuedTogether_RunInFewerBatches_ThanWrites()
     {
-        await using var idp = new IdpFactory();
-        var user = await idp.CreateUserAsync();
-        await idp.WithDbAsync(async db =>
+        await WithStoreAsync(async (db, writer, store, user) =>
         {
-            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
-            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             await Task.WhenAll(Enumerable.Range(0, Writes).Select(i => store.StoreCodeAsync(Code($"c-{i}", user.Id), default)));
 
             Assert.Equal(Writes, await db.AuthorizationCodes.CountAsync());
@@ -84,12 +77,8 @@ public sealed class PostgresGrantWriterTests
     [PostgresFact]
     public async Task AfterTheServerEndsTheWritersConnections_AWriteFailsAsAnOutage_AndTheNextOnesSucceed()
     {
-        await using var idp = new IdpFactory();
-        var user = await idp.CreateUserAsync();
-        await idp.WithDbAsync(async db =>
+        await WithStoreAsync(async (db, writer, store, user) =>
         {
-            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
-            var store = new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db));
             await Task.WhenAll(Enumerable.Range(0, Writes).Select(i => store.StoreCodeAsync(Code($"before-{i}", user.Id), default)));
 
             var ended = await db.Database.SqlQueryRaw<bool>(
@@ -113,6 +102,18 @@ public sealed class PostgresGrantWriterTests
             Assert.InRange(failures, 0, PostgresGrantWriter.Loops);
             await store.StoreCodeAsync(Code("last", user.Id), default);
             Assert.True(await db.AuthorizationCodes.AnyAsync(c => c.Id == "last"));
+        });
+    }
+
+    /// <summary>A fresh database with one user, and a store on a writer of its own.</summary>
+    private static async Task WithStoreAsync(Func<IdpDbContext, PostgresGrantWriter, PostgresGrantStore, IdpUser, Task> test)
+    {
+        await using var idp = new IdpFactory();
+        var user = await idp.CreateUserAsync();
+        await idp.WithDbAsync(async db =>
+        {
+            await using var writer = new PostgresGrantWriter(NullLogger<PostgresGrantWriter>.Instance);
+            await test(db, writer, new PostgresGrantStore(db, writer, () => new Idp.Factors.FactorRegistry([], db)), user);
         });
     }
 
